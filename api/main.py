@@ -1,0 +1,54 @@
+"""The FastAPI application: built once per process, the back office opened in the lifespan."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from api.errors import install_error_handlers
+from api.routes import applications, documents, people, watchlist
+from ecpsc.services import Services
+from ecpsc.settings import Settings
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = (
+    "商品售后服务评价认证（GB/T 27922-2011）认证机构后台，依据 ZPIC-WF-20。"
+    " / Back office of a certification body for after-sales service certification under ZPIC-WF-20."
+)
+
+
+def create_app(settings: Settings | None = None, *, run_projections: bool | None = None) -> FastAPI:
+    """Build the API; the services start when the app starts and stop when it stops."""
+    settings = settings or Settings()
+    run = settings.projections if run_projections is None else run_projections
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        services = Services(settings, run_projections=run)
+        app.state.services = services
+        try:
+            yield
+        finally:
+            services.close()
+
+    app = FastAPI(
+        title="ECPSC back office",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (people, documents, watchlist, applications):
+        api.include_router(module.router)
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    return app

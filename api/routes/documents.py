@@ -1,0 +1,51 @@
+"""Documents, stored by content (4.1.1, 10.3)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, Path, UploadFile, status
+from fastapi.responses import Response
+
+from api.deps import BackOfficeDep, ServicesDep, Staff
+from api.schemas.documents import DocumentOut
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=DocumentOut)
+def upload_document(
+    file: Annotated[UploadFile, File(description="the document's bytes")],
+    services: ServicesDep,
+    actor: Staff,
+) -> DocumentOut:
+    """Store a document under the SHA-256 of its bytes (the same bytes are stored once)."""
+    content = file.file.read(MAX_DOCUMENT_BYTES + 1)
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise HTTPException(status_code=413, detail="document larger than 50 MiB")
+    filename = (file.filename or "document").replace("\x00", "")[:255] or "document"
+    media_type = (file.content_type or "application/octet-stream")[:255]
+    sha256 = services.documents.put(content)
+    services.backoffice.register_document(
+        sha256=sha256, size=len(content), media_type=media_type, filename=filename, by=actor
+    )
+    return DocumentOut(sha256=sha256, size=len(content), media_type=media_type, filename=filename)
+
+
+@router.get("/{sha256}", response_class=Response)
+def download_document(
+    sha256: Annotated[str, Path(pattern=r"^[0-9a-fA-F]{64}$")],
+    services: ServicesDep,
+    backoffice: BackOfficeDep,
+    actor: Staff,
+) -> Response:
+    """The document's bytes, checked against their hash before they are served."""
+    document = backoffice.get_document(sha256.lower())
+    content = services.documents.get(document.sha256)
+    return Response(
+        content=content,
+        media_type=document.media_type,
+        headers={"ETag": f'"{document.sha256}"', "X-Content-SHA256": document.sha256},
+    )

@@ -1,0 +1,65 @@
+"""Users and tokens."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+from api.schemas.common import Strict, Text
+
+Role = Literal[
+    "admin",
+    "intake",
+    "planner",
+    "auditor",
+    "decision_maker",
+    "appeals_officer",
+    "compliance_officer",
+]
+
+
+class CcaaRegistration(Strict):
+    """A CCAA service-certification auditor registration (4.2.3)."""
+
+    number: Text
+    valid_from: date
+    valid_until: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.valid_until < self.valid_from:
+            raise ValueError("valid_until is before valid_from / 有效期止早于有效期起")
+        return self
+
+
+class UserIn(Strict):
+    """A new staff member."""
+
+    name: Text
+    roles: list[Role] = Field(min_length=1, max_length=7)
+    ccaa_registration: CcaaRegistration | None = None
+
+
+class UserOut(BaseModel):
+    """A staff member."""
+
+    id: str
+    name: str
+    roles: list[str]
+    ccaa_registration: CcaaRegistration | None = None
+    version: int
+
+
+class UserCreated(UserOut):
+    """A new staff member with their first token, shown once."""
+
+    token: str
+
+
+class TokenOut(BaseModel):
+    """A newly issued token, shown once."""
+
+    user_id: str
+    token: str

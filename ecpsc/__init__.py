@@ -1,0 +1,1 @@
+"""ECPSC: settings, stores and the `ecpsc` command that runs the back office."""

@@ -1,0 +1,74 @@
+"""The one settings object, read from ECPSC_* environment variables."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """How this back office is configured (see README)."""
+
+    model_config = SettingsConfigDict(env_prefix="ECPSC_", extra="ignore")
+
+    database_url: str = "sqlite:///var/ecpsc.sqlite"
+    """`sqlite:///path` (embedded, the default) or `postgresql://user:pw@host:port/db`."""
+    broker_url: str | None = None
+    """`redis://…` or `amqp://…` for dramatiq; unset runs jobs in process."""
+    admin_token: str | None = None
+    """Accepted as a bootstrap admin's bearer token."""
+    today: date | None = None
+    """Pins the server's today (demonstrations, training, tests)."""
+    daily_jobs: bool = True
+    """`off` stops `ecpsc serve` from running the daily jobs in process."""
+    documents_dir: Path | None = None
+    """Where the embedded store keeps document content (default: beside the SQLite file)."""
+    public_url: str = "http://127.0.0.1:8000"
+    """Base of public verification addresses."""
+    projections: bool = True
+    """Run the projections in this process (off when a separate `ecpsc projector` runs them)."""
+
+    @field_validator("daily_jobs", "projections", mode="before")
+    @classmethod
+    def _on_off(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in {"on", "off"}:
+            return value.strip().lower() == "on"
+        return value
+
+    @cached_property
+    def is_postgres(self) -> bool:
+        """Whether the event store is PostgreSQL."""
+        return urlparse(self.database_url).scheme.startswith("postgres")
+
+    @cached_property
+    def sqlite_path(self) -> Path:
+        """The embedded event store's file."""
+        parsed = urlparse(self.database_url)
+        if parsed.scheme != "sqlite":
+            raise ValueError(f"not an SQLite URL: {self.database_url}")
+        return Path(unquote(parsed.netloc + parsed.path).removeprefix("/") if parsed.netloc
+                    else unquote(parsed.path).removeprefix("/"))
+
+    @cached_property
+    def documents_path(self) -> Path:
+        """The embedded document store's directory."""
+        if self.documents_dir is not None:
+            return self.documents_dir
+        return self.sqlite_path.parent / "documents"
+
+    @cached_property
+    def postgres(self) -> dict[str, str]:
+        """Connection parameters of the PostgreSQL URL."""
+        parsed = urlparse(self.database_url)
+        return {
+            "dbname": unquote(parsed.path.lstrip("/")) or "ecpsc",
+            "host": parsed.hostname or "127.0.0.1",
+            "port": str(parsed.port or 5432),
+            "user": unquote(parsed.username or "postgres"),
+            "password": unquote(parsed.password or ""),
+        }

@@ -1,0 +1,93 @@
+"""The event store's configuration and protection, from the settings object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from domain.backoffice import BackOffice
+from ecpsc.settings import Settings
+from projections.registry import PROJECTIONS
+
+SQLITE_RECORDER_TOPIC = (
+    "projections.sqlite_subscription:SubscribableSQLiteApplicationRecorder"
+)
+
+
+def eventsourcing_env(settings: Settings) -> dict[str, str]:
+    """The eventsourcing library's environment for the configured store (never os.environ)."""
+    if settings.is_postgres:
+        pg = settings.postgres
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": pg["dbname"],
+            "POSTGRES_HOST": pg["host"],
+            "POSTGRES_PORT": pg["port"],
+            "POSTGRES_USER": pg["user"],
+            "POSTGRES_PASSWORD": pg["password"],
+            "POSTGRES_POOL_SIZE": "4",
+            "POSTGRES_MAX_OVERFLOW": "8",
+            "POSTGRES_CONN_MAX_AGE": "600",
+            "POSTGRES_PRE_PING": "y",
+        }
+    path = settings.sqlite_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(path),
+        "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
+    }
+    # SQLite keeps one tracking table per file, so each read model gets a file of its own.
+    for projection in PROJECTIONS:
+        name = projection.projection_class.name
+        env[f"{name.upper()}_SQLITE_DBNAME"] = str(path.with_name(f"{path.stem}.{name}.sqlite"))
+    return env
+
+
+APPEND_ONLY_PG = """
+SELECT pg_advisory_xact_lock(7027922);
+CREATE OR REPLACE FUNCTION ecpsc_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the event log is append-only (ZPIC-WF-20 10.1): % refused on %',
+    TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE OR REPLACE TRIGGER {table}_append_only
+  BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION ecpsc_refuse_change();
+CREATE OR REPLACE TRIGGER {table}_no_truncate
+  BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION ecpsc_refuse_change();
+"""
+
+APPEND_ONLY_SQLITE = (
+    "CREATE TRIGGER IF NOT EXISTS stored_events_no_update BEFORE UPDATE ON stored_events"
+    " BEGIN SELECT RAISE(ABORT, 'the event log is append-only (ZPIC-WF-20 10.1)'); END",
+    "CREATE TRIGGER IF NOT EXISTS stored_events_no_delete BEFORE DELETE ON stored_events"
+    " BEGIN SELECT RAISE(ABORT, 'the event log is append-only (ZPIC-WF-20 10.1)'); END",
+)
+
+
+def protect_event_log(backoffice: BackOffice) -> None:
+    """Make the stored events append-only in the database itself, not only in the code."""
+    recorder = backoffice.recorder
+    datastore = recorder.datastore  # type: ignore[attr-defined]
+    if backoffice.factory.__class__.__module__ == "eventsourcing.postgres":
+        table = recorder.events_table_name  # type: ignore[attr-defined]
+        with datastore.transaction(commit=True) as curs:
+            curs.execute(APPEND_ONLY_PG.format(table=table))  # type: ignore[arg-type]
+    else:
+        with datastore.transaction(commit=True) as curs:
+            for statement in APPEND_ONLY_SQLITE:
+                curs.execute(statement)
+
+
+def today_function(settings: Settings) -> Callable[[], date] | None:
+    """The pinned today of ECPSC_TODAY, or None for the real day in China."""
+    pinned = settings.today
+    return None if pinned is None else (lambda: pinned)
+
+
+def open_backoffice(settings: Settings) -> BackOffice:
+    """The back office on the configured store, its event log protected."""
+    backoffice = BackOffice(env=eventsourcing_env(settings), today=today_function(settings))
+    protect_event_log(backoffice)
+    return backoffice

@@ -1,0 +1,29 @@
+"""Every read model, with its view class for each store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.projection import Projection
+
+from projections.applications import (
+    ApplicationsProjection,
+    PostgresApplicationsView,
+    SQLiteApplicationsView,
+)
+from projections.view import PostgresView, SQLiteView
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    """A projection and its view on each store."""
+
+    projection_class: type[Projection[Any]]
+    sqlite_view: type[SQLiteView]
+    postgres_view: type[PostgresView]
+
+
+PROJECTIONS: tuple[ReadModel, ...] = (
+    ReadModel(ApplicationsProjection, SQLiteApplicationsView, PostgresApplicationsView),
+)

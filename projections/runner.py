@@ -1,0 +1,105 @@
+"""How the read models follow the event store: the library's ProjectionRunner, supervised.
+
+The same code serves both stores: PostgreSQL subscriptions use LISTEN/NOTIFY, the embedded
+SQLite store uses the subscription in `projections.sqlite_subscription`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.projection import ProjectionRunner
+from eventsourcing.utils import Environment
+
+from domain.backoffice import BackOffice
+from projections.registry import PROJECTIONS, ReadModel
+from projections.view import ViewQueries
+
+log = logging.getLogger(__name__)
+
+RESTART_SECONDS = 1.0
+
+
+class ReadModels:
+    """The read models of one process: their views, and their runners when this process runs them."""
+
+    def __init__(self, env: dict[str, str], *, postgres: bool) -> None:
+        self._env = env
+        self._postgres = postgres
+        self._runners: dict[str, ProjectionRunner[Any, Any]] = {}
+        self._views: dict[str, ViewQueries] = {}
+        self._stopping = threading.Event()
+        self._supervisor: threading.Thread | None = None
+
+    def _view_class(self, model: ReadModel) -> type[ViewQueries]:
+        return model.postgres_view if self._postgres else model.sqlite_view
+
+    def _start_runner(self, model: ReadModel) -> None:
+        name = model.projection_class.name
+        runner: ProjectionRunner[Any, Any] = ProjectionRunner(
+            application_class=BackOffice,
+            projection_class=model.projection_class,
+            view_class=self._view_class(model),
+            env=self._env,
+        )
+        runner.__enter__()
+        self._runners[name] = runner
+        self._views[name] = runner.view
+
+    def run(self) -> None:
+        """Start a runner for every read model, restarted whenever it stops on an error."""
+        for model in PROJECTIONS:
+            self._start_runner(model)
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self._supervisor.start()
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(RESTART_SECONDS):
+            for model in PROJECTIONS:
+                name = model.projection_class.name
+                runner = self._runners[name]
+                if not runner.is_interrupted.is_set():
+                    continue
+                try:
+                    runner.run_forever(timeout=0)
+                except Exception:
+                    log.exception("projection %s stopped; restarting it", name)
+                self._close_runner(runner)
+                if not self._stopping.is_set():
+                    self._start_runner(model)
+
+    def view(self, name: str) -> Any:
+        """The named read model's view (constructed on first use when no runner holds it)."""
+        if name not in self._views:
+            model = next(m for m in PROJECTIONS if m.projection_class.name == name)
+            factory = InfrastructureFactory.construct(Environment(name, self._env))
+            self._views[name] = factory.tracking_recorder(self._view_class(model))
+        return self._views[name]
+
+    def wait(self, notification_id: int | None, timeout: float = 10.0) -> None:
+        """Block until every read model has applied the given notification (read your writes)."""
+        if notification_id is None:
+            return
+        for model in PROJECTIONS:
+            self.view(model.projection_class.name).wait(
+                BackOffice.name, notification_id, timeout=timeout
+            )
+
+    @staticmethod
+    def _close_runner(runner: ProjectionRunner[Any, Any]) -> None:
+        try:
+            runner.__exit__(None, None, None)
+        except Exception:
+            log.exception("error while closing a projection runner")
+
+    def close(self) -> None:
+        """Stop the runners."""
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join()
+        for runner in self._runners.values():
+            self._close_runner(runner)
+        self._runners.clear()

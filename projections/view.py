@@ -1,0 +1,103 @@
+"""The common ground of read models: a tracking recorder that also holds the model's table.
+
+A view writes its rows and the tracking record in one transaction, so each event is applied
+exactly once whatever crashes in between. SQL is written once with `?` placeholders and
+portable types; the PostgreSQL view translates the placeholders.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from psycopg.sql import SQL
+
+Statement = tuple[str, Sequence[Any]]
+
+
+class ViewQueries(TrackingRecorder):
+    """What every read model offers besides its own queries."""
+
+    ddl: tuple[str, ...] = ()
+    """CREATE TABLE / INDEX statements of the model, portable between SQLite and PostgreSQL."""
+
+    @abstractmethod
+    def write(self, statements: Sequence[Statement], tracking: Tracking) -> None:
+        """Apply statements and record tracking in one transaction."""
+
+    @abstractmethod
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts."""
+
+    def wait(
+        self,
+        application_name: str,
+        notification_id: int | None,
+        timeout: float = 1.0,
+        interrupt: threading.Event | None = None,
+    ) -> None:
+        """Block until the view has applied `notification_id` (polls fast: this is on a request)."""
+        deadline = time.monotonic() + timeout
+        interval = 0.002
+        while not self.has_tracking_id(application_name, notification_id):
+            if interrupt is not None and interrupt.is_set():
+                raise InterruptedError("projection stopped")
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"read model {type(self).__name__} has not reached notification "
+                    f"{notification_id} of {application_name}"
+                )
+            time.sleep(interval)
+            interval = min(interval * 2, 0.05)
+
+
+class SQLiteView(ViewQueries, SQLiteTrackingRecorder):
+    """A read model in its own SQLite file (SQLite keeps one tracking table per file)."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        """The tracking table and the model's tables."""
+        return [*super().construct_create_table_statements(), *self.ddl]
+
+    def write(self, statements: Sequence[Statement], tracking: Tracking) -> None:
+        """Apply statements and record tracking in one transaction."""
+        with self.datastore.transaction(commit=True) as curs:
+            for sql, params in statements:
+                curs.execute(sql, params)
+            self._insert_tracking(curs, tracking)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(sql, params)
+            return [dict(row) for row in curs.fetchall()]
+
+
+class PostgresView(ViewQueries, PostgresTrackingRecorder):
+    """A read model in the PostgreSQL database beside the event store."""
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.sql_create_statements.extend(SQL(s) for s in self.ddl)  # type: ignore[arg-type]
+
+    def write(self, statements: Sequence[Statement], tracking: Tracking) -> None:
+        """Apply statements and record tracking in one transaction."""
+        with self.datastore.transaction(commit=True) as curs:
+            for sql, params in statements:
+                curs.execute(_pg(sql), params)
+            self._insert_tracking(curs, tracking)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(_pg(sql), params)
+            return [dict(row) for row in curs.fetchall()]
+
+
+def _pg(sql: str) -> Any:
+    return sql.replace("%", "%%").replace("?", "%s")
