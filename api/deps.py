@@ -93,8 +93,13 @@ def expected_version(
     if match is None:
         raise HTTPException(
             status_code=422,
-            detail=[{"loc": ["header", "If-Match"], "msg": "If-Match must be a version number",
-                     "type": "value_error"}],
+            detail=[
+                {
+                    "loc": ["header", "If-Match"],
+                    "msg": "If-Match must be a version number",
+                    "type": "value_error",
+                }
+            ],
         )
     return int(match.group(1))
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from eventsourcing.persistence import IntegrityError
 
 from domain.errors import DomainError, InvalidInput, NotFound
 from ecpsc.documents import DocumentCorrupted, DocumentMissing
 
 
 def _conflict(code: str, message: str, clause: str) -> JSONResponse:
-    return JSONResponse(status_code=409, content={"code": code, "message": message, "clause": clause})
+    return JSONResponse(
+        status_code=409, content={"code": code, "message": message, "clause": clause}
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -21,14 +23,17 @@ def install_error_handlers(app: FastAPI) -> None:
     def _invalid(_: Request, exc: InvalidInput) -> JSONResponse:
         return JSONResponse(
             status_code=422,
-            content={"detail": [{"loc": ["body", exc.field], "msg": exc.message,
-                                 "type": "value_error"}]},
+            content={
+                "detail": [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]
+            },
         )
 
     @app.exception_handler(NotFound)
     def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"code": exc.code, "message": exc.message,
-                                                      "clause": exc.clause})
+        return JSONResponse(
+            status_code=404,
+            content={"code": exc.code, "message": exc.message, "clause": exc.clause},
+        )
 
     @app.exception_handler(DomainError)
     def _refused(_: Request, exc: DomainError) -> JSONResponse:
@@ -38,16 +43,21 @@ def install_error_handlers(app: FastAPI) -> None:
     def _concurrent(_: Request, exc: IntegrityError) -> JSONResponse:
         return _conflict(
             "version_conflict",
-            "记录已被同时修改，请刷新后重试 / the record was changed concurrently; reload and retry",
+            "记录已被同时修改，请刷新后重试 / "
+            "the record was changed concurrently; reload and retry",
             "ZPIC-WF-20 10.1",
         )
 
     @app.exception_handler(DocumentMissing)
     def _missing(_: Request, exc: DocumentMissing) -> JSONResponse:
-        return JSONResponse(status_code=404, content={
-            "code": "document_content_missing",
-            "message": "文件内容不在文件库中 / the document's content is not in the store",
-            "clause": "ZPIC-WF-20 10.3"})
+        return JSONResponse(
+            status_code=404,
+            content={
+                "code": "document_content_missing",
+                "message": "文件内容不在文件库中 / the document's content is not in the store",
+                "clause": "ZPIC-WF-20 10.3",
+            },
+        )
 
     @app.exception_handler(DocumentCorrupted)
     def _corrupted(_: Request, exc: DocumentCorrupted) -> JSONResponse:

@@ -40,7 +40,44 @@ def required_document_kinds(site_count: int) -> list[str]:
 class CertificationApplication(Aggregate):
     """An organization's application for after-sales service certification."""
 
-    @event("Submitted")
+    class Submitted(Aggregate.Created):
+        """An application and its materials were received."""
+
+        organization: dict[str, Any]
+        scope: str
+        effective_headcount: int
+        sites: list[dict[str, str]]
+        documents: list[dict[str, str]]
+        received_on: date
+        certificate_number: str | None
+        by: str
+
+    class Reviewed(Aggregate.Event):
+        """The application was reviewed (4.1.3), weighing what `considered` lists."""
+
+        outcome: str
+        reasons: list[str]
+        missing: list[str]
+        reviewed_on: date
+        considered: dict[str, Any]
+        rulebook_version: str
+        by: str
+
+    class SupplementReceived(Aggregate.Event):
+        """Supplementary materials were received; the application returned to review."""
+
+        documents: list[dict[str, str]]
+        received_on: date
+        by: str
+
+    class ContractSigned(Aggregate.Event):
+        """The certification contract was signed (4.1.4)."""
+
+        number: str
+        signed_on: date
+        by: str
+
+    @event(Submitted)
     def __init__(
         self,
         organization: dict[str, Any],
@@ -119,7 +156,7 @@ class CertificationApplication(Aggregate):
             by=by,
         )
 
-    @event("Reviewed")
+    @event(Reviewed)
     def _reviewed(
         self,
         outcome: str,
@@ -144,7 +181,9 @@ class CertificationApplication(Aggregate):
             }
         )
 
-    def receive_supplement(self, documents: list[dict[str, str]], received_on: date, by: str) -> None:
+    def receive_supplement(
+        self, documents: list[dict[str, str]], received_on: date, by: str
+    ) -> None:
         """Record supplementary materials; the application returns to review (4.1.3)."""
         if self.status != "supplement_requested":
             raise RuleViolation(
@@ -155,7 +194,7 @@ class CertificationApplication(Aggregate):
         ensure_not_before("received_on", received_on, "the review", self.last_business_date)
         self._supplement_received(documents=documents, received_on=received_on, by=by)
 
-    @event("SupplementReceived")
+    @event(SupplementReceived)
     def _supplement_received(
         self, documents: list[dict[str, str]], received_on: date, by: str
     ) -> None:
@@ -176,7 +215,7 @@ class CertificationApplication(Aggregate):
         ensure_not_before("signed_on", signed_on, "the acceptance", self.last_business_date)
         self._contract_signed(number=number, signed_on=signed_on, by=by)
 
-    @event("ContractSigned")
+    @event(ContractSigned)
     def _contract_signed(self, number: str, signed_on: date, by: str) -> None:
         self.contract = {"number": number, "signed_on": signed_on, "by": by}
         self.status = "contracted"

@@ -62,7 +62,7 @@ class BackOffice(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"未找到{what} / {what} not found") from None
         if not isinstance(aggregate, cls):
@@ -71,7 +71,7 @@ class BackOffice(Application[UUID]):
 
     def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
@@ -100,8 +100,9 @@ class BackOffice(Application[UUID]):
         unknown = sorted(set(roles) - set(ROLES))
         if unknown:
             raise ValueError(f"unknown roles: {unknown}")
-        user = User(name=name, roles=sorted(set(roles)), ccaa_registration=ccaa_registration,
-                    by=by.id)
+        user = User(
+            name=name, roles=sorted(set(roles)), ccaa_registration=ccaa_registration, by=by.id
+        )
         token = new_token()
         credential = ApiToken(digest=token_digest(token), user_id=str(user.id), by=by.id)
         self.save(user, credential)
@@ -131,8 +132,9 @@ class BackOffice(Application[UUID]):
     @staticmethod
     def bootstrap_admin() -> Actor:
         """The actor of ECPSC_ADMIN_TOKEN."""
-        return Actor(BOOTSTRAP_ADMIN_ID, "系统管理员 / bootstrap administrator",
-                     frozenset({"admin"}))
+        return Actor(
+            BOOTSTRAP_ADMIN_ID, "系统管理员 / bootstrap administrator", frozenset({"admin"})
+        )
 
     # -- documents -------------------------------------------------------------------------
 
@@ -142,8 +144,9 @@ class BackOffice(Application[UUID]):
         """Record an upload of content already stored under its SHA-256 (4.1.1, 10.3)."""
         document = self._find(Document, Document.create_id(sha256))
         if document is None:
-            document = Document(sha256=sha256, size=size, media_type=media_type,
-                                filename=filename, by=by.id)
+            document = Document(
+                sha256=sha256, size=size, media_type=media_type, filename=filename, by=by.id
+            )
         else:
             document.upload_again(filename=filename, media_type=media_type, by=by.id)
         self.save(document)
@@ -171,8 +174,9 @@ class BackOffice(Application[UUID]):
         self._check_business_date("listed_on", listed_on)
         entry = self._find(WatchlistEntry, WatchlistEntry.create_id(uscc))
         if entry is None:
-            entry = WatchlistEntry(uscc=uscc, watchlist=watchlist, source=source,
-                                   listed_on=listed_on, by=by.id)
+            entry = WatchlistEntry(
+                uscc=uscc, watchlist=watchlist, source=source, listed_on=listed_on, by=by.id
+            )
         else:
             entry.list_again(watchlist=watchlist, source=source, listed_on=listed_on, by=by.id)
         self.save(entry)
@@ -287,7 +291,9 @@ class BackOffice(Application[UUID]):
             "site_count": len(application.sites),
             "effective_headcount": application.effective_headcount,
             "initial_audit_days": None if days is None else f"{days:.2f}",
-            "audit_days_note": None if days is not None else (
+            "audit_days_note": None
+            if days is not None
+            else (
                 "有效人数超过10700，审核时间由策划人员书面论证确定且不少于6人日 / above 10,700 "
                 "the planner sets the time with a written justification, at least 6 days"
             ),

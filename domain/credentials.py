@@ -22,19 +22,31 @@ def token_digest(token: str) -> str:
 class ApiToken(Aggregate):
     """A bearer token issued to a user; only its digest is ever recorded."""
 
+    class Issued(Aggregate.Created):
+        """A token was issued; only its digest is recorded."""
+
+        digest: str
+        user_id: str
+        by: str
+
+    class Revoked(Aggregate.Event):
+        """The token was revoked."""
+
+        by: str
+
     @staticmethod
     def create_id(digest: str) -> UUID:
         """The token's id, derived from its digest."""
         return uuid5(NAMESPACE_URL, f"/api-tokens/{digest}")
 
-    @event("Issued")
+    @event(Issued)
     def __init__(self, digest: str, user_id: str, by: str) -> None:
         self.digest = digest
         self.user_id = user_id
         self.issued_by = by
         self.revoked = False
 
-    @event("Revoked")
+    @event(Revoked)
     def revoke(self, by: str) -> None:
         """Stop accepting this token."""
         self.revoked = True

@@ -25,7 +25,15 @@ BOOTSTRAP_ADMIN_ID = "bootstrap-admin"
 class User(Aggregate):
     """A member of the certification body's staff."""
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        """A staff member was registered with roles (and a CCAA registration, if any)."""
+
+        name: str
+        roles: list[str]
+        ccaa_registration: dict[str, Any] | None
+        by: str
+
+    @event(Registered)
     def __init__(
         self,
         name: str,
@@ -55,7 +63,7 @@ class Actor:
 
     __slots__ = ("id", "name", "roles")
 
-    def __init__(self, id: str, name: str, roles: frozenset[str]) -> None:  # noqa: A002
+    def __init__(self, id: str, name: str, roles: frozenset[str]) -> None:
         self.id = id
         self.name = name
         self.roles = roles

@@ -18,12 +18,36 @@ WATCHLISTS: dict[str, str] = {
 class WatchlistEntry(Aggregate):
     """Whether an organization (by uscc) is on an enforcement list, and since when."""
 
+    class Listed(Aggregate.Created):
+        """An enforcement authority listed the organization for the first time."""
+
+        uscc: str
+        watchlist: str
+        source: str
+        listed_on: date
+        by: str
+
+    class Relisted(Aggregate.Event):
+        """The organization was listed again, or on another list."""
+
+        watchlist: str
+        source: str
+        listed_on: date
+        by: str
+
+    class Delisted(Aggregate.Event):
+        """The organization was taken off every list it was on."""
+
+        source: str
+        delisted_on: date
+        by: str
+
     @staticmethod
     def create_id(uscc: str) -> UUID:
         """The entry's id for an organization."""
         return uuid5(NAMESPACE_URL, f"/watchlist/{uscc}")
 
-    @event("Listed")
+    @event(Listed)
     def __init__(self, uscc: str, watchlist: str, source: str, listed_on: date, by: str) -> None:
         self.uscc = uscc
         self.listings: dict[str, dict[str, object]] = {
@@ -45,7 +69,7 @@ class WatchlistEntry(Aggregate):
             )
         self._relisted(watchlist=watchlist, source=source, listed_on=listed_on, by=by)
 
-    @event("Relisted")
+    @event(Relisted)
     def _relisted(self, watchlist: str, source: str, listed_on: date, by: str) -> None:
         self.listings[watchlist] = {"source": source, "listed_on": listed_on}
 
@@ -66,6 +90,6 @@ class WatchlistEntry(Aggregate):
             )
         self._delisted(source=source, delisted_on=delisted_on, by=by)
 
-    @event("Delisted")
+    @event(Delisted)
     def _delisted(self, source: str, delisted_on: date, by: str) -> None:
         self.listings = {}

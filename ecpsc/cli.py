@@ -10,7 +10,9 @@ import typer
 
 from ecpsc.settings import Settings
 
-cli = typer.Typer(help="ECPSC back office (ZPIC-WF-20) / 商品售后服务评价认证后台", no_args_is_help=True)
+cli = typer.Typer(
+    help="ECPSC back office (ZPIC-WF-20) / 商品售后服务评价认证后台", no_args_is_help=True
+)
 
 
 @cli.command()
@@ -29,7 +31,7 @@ def serve(
 
 @cli.command()
 def projector() -> None:
-    """Run only the projections (production: beside API processes started with ECPSC_PROJECTIONS=off)."""
+    """Run only the projections (beside API processes started with ECPSC_PROJECTIONS=off)."""
     from ecpsc.store import eventsourcing_env, open_backoffice
     from projections.runner import ReadModels
 

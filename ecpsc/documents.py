@@ -117,4 +117,7 @@ class PostgresDocumentStore:
             ).fetchone()
         if row is None:
             raise DocumentMissing(sha256)
-        return _checked(sha256, bytes(row[0]))  # type: ignore[arg-type]
+        content = row[0]
+        if not isinstance(content, bytes | memoryview):
+            raise DocumentCorrupted(sha256)
+        return _checked(sha256, bytes(content))

@@ -51,8 +51,11 @@ class Settings(BaseSettings):
         parsed = urlparse(self.database_url)
         if parsed.scheme != "sqlite":
             raise ValueError(f"not an SQLite URL: {self.database_url}")
-        return Path(unquote(parsed.netloc + parsed.path).removeprefix("/") if parsed.netloc
-                    else unquote(parsed.path).removeprefix("/"))
+        return Path(
+            unquote(parsed.netloc + parsed.path).removeprefix("/")
+            if parsed.netloc
+            else unquote(parsed.path).removeprefix("/")
+        )
 
     @cached_property
     def documents_path(self) -> Path:

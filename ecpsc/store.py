@@ -9,9 +9,7 @@ from domain.backoffice import BackOffice
 from ecpsc.settings import Settings
 from projections.registry import PROJECTIONS
 
-SQLITE_RECORDER_TOPIC = (
-    "projections.sqlite_subscription:SubscribableSQLiteApplicationRecorder"
-)
+SQLITE_RECORDER_TOPIC = "projections.sqlite_subscription:SubscribableSQLiteApplicationRecorder"
 
 
 def eventsourcing_env(settings: Settings) -> dict[str, str]:

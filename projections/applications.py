@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
-from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
@@ -110,7 +110,7 @@ class ApplicationsProjection(Projection[ApplicationsQueries]):
     def _contracted(self, e: CertificationApplication.ContractSigned, tracking: Tracking) -> None:
         self._set_status(e, "contracted", tracking)
 
-    def _set_status(self, e: DomainEventProtocol[Any], status: str, tracking: Tracking) -> None:
+    def _set_status(self, e: Aggregate.Event, status: str, tracking: Tracking) -> None:
         self.view.write(
             [
                 (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.projection import ProjectionRunner
@@ -24,7 +24,7 @@ RESTART_SECONDS = 1.0
 
 
 class ReadModels:
-    """The read models of one process: their views, and their runners when this process runs them."""
+    """One process's read models: their views, and their runners where this process runs them."""
 
     def __init__(self, env: dict[str, str], *, postgres: bool) -> None:
         self._env = env
@@ -76,7 +76,10 @@ class ReadModels:
         if name not in self._views:
             model = next(m for m in PROJECTIONS if m.projection_class.name == name)
             factory = InfrastructureFactory.construct(Environment(name, self._env))
-            self._views[name] = factory.tracking_recorder(self._view_class(model))
+            self._views[name] = cast(
+                ViewQueries,
+                factory.tracking_recorder(self._view_class(model)),  # type: ignore[type-var]
+            )
         return self._views[name]
 
     def wait(self, notification_id: int | None, timeout: float = 10.0) -> None:

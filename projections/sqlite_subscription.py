@@ -1,4 +1,4 @@
-"""Subscriptions for the embedded SQLite store, so ProjectionRunner follows it as it does PostgreSQL.
+"""Subscriptions for the embedded SQLite store: ProjectionRunner follows it as it does PostgreSQL.
 
 SQLite has no LISTEN/NOTIFY. Writers in this process ring a doorbell for their database file;
 writers in other processes (an `ecpsc sweep` beside a running server) are seen by a short poll.

@@ -83,7 +83,7 @@ class PostgresView(ViewQueries, PostgresTrackingRecorder):
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend(SQL(s) for s in self.ddl)  # type: ignore[arg-type]
+        self.sql_create_statements.extend(SQL(s).format() for s in self.ddl)  # type: ignore[arg-type]
 
     def write(self, statements: Sequence[Statement], tracking: Tracking) -> None:
         """Apply statements and record tracking in one transaction."""

@@ -26,7 +26,10 @@ def watchlist_out(entry: WatchlistEntry) -> WatchlistOut:
 def list_organization(body: ListingIn, services: ServicesDep, actor: Intake) -> WatchlistOut:
     """Record an enforcement authority's listing of an organization."""
     entry = services.backoffice.list_on_watchlist(
-        uscc=body.uscc, watchlist=body.list, source=body.source, listed_on=body.listed_on,
+        uscc=body.uscc,
+        watchlist=body.list,
+        source=body.source,
+        listed_on=body.listed_on,
         by=actor,
     )
     services.settle()

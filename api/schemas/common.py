@@ -42,13 +42,13 @@ LongText = Annotated[
 ]
 Uscc = Annotated[
     str,
-    Field(description="统一社会信用代码 (GB 32100-2015), 18 characters with check digit",
-          examples=["91350100M000100Y43"]),
+    Field(
+        description="统一社会信用代码 (GB 32100-2015), 18 characters with check digit",
+        examples=["91350100M000100Y43"],
+    ),
     AfterValidator(_uscc),
 ]
-Sha256 = Annotated[
-    str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"), AfterValidator(_sha256)
-]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"), AfterValidator(_sha256)]
 BusinessDate = Annotated[date, Field(description="YYYY-MM-DD, not after today (UTC+8)")]
 
 

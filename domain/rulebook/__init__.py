@@ -1,1 +1,1 @@
-"""The rulebook: every ruling of ZPIC-WF-20 the system applies, as pure functions over exact numbers."""
+"""The rulebook: every ruling of ZPIC-WF-20 the system applies, as pure functions."""
