@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, HTTPException, Path, UploadFile, status
 from fastapi.responses import Response
 
 from api.deps import BackOfficeDep, ServicesDep, Staff
+from api.schemas.common import printable
 from api.schemas.documents import DocumentOut
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -25,8 +26,8 @@ def upload_document(
     content = file.file.read(MAX_DOCUMENT_BYTES + 1)
     if len(content) > MAX_DOCUMENT_BYTES:
         raise HTTPException(status_code=413, detail="document larger than 50 MiB")
-    filename = (file.filename or "document").replace("\x00", "")[:255] or "document"
-    media_type = (file.content_type or "application/octet-stream")[:255]
+    filename = printable(file.filename or "")[:255] or "document"
+    media_type = printable(file.content_type or "")[:255] or "application/octet-stream"
     sha256 = services.documents.put(content)
     services.backoffice.register_document(
         sha256=sha256, size=len(content), media_type=media_type, filename=filename, by=actor

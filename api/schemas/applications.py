@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from api.schemas.common import BusinessDate, Sha256, Strict, Text, Uscc
+from api.schemas.common import BusinessDate, Sha256, Strict, Text, Uscc, reject_unprintable
 
 DocumentKind = Literal[
     "application_form", "legal_status", "multi_site_list", "licences", "documented_information"
 ]
 Status = Literal["submitted", "supplement_requested", "accepted", "rejected", "contracted"]
 Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 \-]{4,19}$")
+    str,
+    StringConstraints(strip_whitespace=True, max_length=20, pattern=r"^\+?[0-9][0-9 \-]{4,19}$"),
 ]
 Email = Annotated[
     str,
@@ -23,6 +24,7 @@ Email = Annotated[
         max_length=254,
         pattern=r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$",
     ),
+    AfterValidator(reject_unprintable),
 ]
 Industry = Annotated[
     str,

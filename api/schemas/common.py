@@ -10,13 +10,19 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from domain.uscc import uscc_problem
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def _printable(value: str) -> str:
+def reject_unprintable(value: str) -> str:
+    """Refuse control characters and unpaired surrogates (they cannot be stored as text)."""
     if _CONTROL.search(value):
         raise ValueError("control characters are not allowed / 不允许控制字符")
     return value
+
+
+def printable(value: str) -> str:
+    """The text without control characters or unpaired surrogates (for names we do not refuse)."""
+    return _CONTROL.sub("", value).strip()
 
 
 def _uscc(value: str) -> str:
@@ -33,12 +39,12 @@ def _sha256(value: str) -> str:
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    AfterValidator(_printable),
+    AfterValidator(reject_unprintable),
 ]
 LongText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20000),
-    AfterValidator(_printable),
+    AfterValidator(reject_unprintable),
 ]
 Uscc = Annotated[
     str,
