@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from fractions import Fraction
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from domain.errors import NotFound, RuleViolation, VersionConflict
 from domain.people import BOOTSTRAP_ADMIN_ID, ROLES, Actor, User
 from domain.rulebook.audit_time import base_days
 from domain.rulebook.dates import ensure_not_after_today, today_in_china
+from domain.rulebook.numbers import two_decimals
 from domain.rulebook.version import RULEBOOK_VERSION
 from domain.watchlist import WatchlistEntry
 
@@ -290,7 +292,7 @@ class BackOffice(Application[UUID]):
             "scope": application.scope,
             "site_count": len(application.sites),
             "effective_headcount": application.effective_headcount,
-            "initial_audit_days": None if days is None else f"{days:.2f}",
+            "initial_audit_days": None if days is None else two_decimals(Fraction(days)),
             "audit_days_note": None
             if days is not None
             else (
