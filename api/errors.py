@@ -6,6 +6,7 @@ from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from domain.audit import NotOnTeam
 from domain.errors import DomainError, InvalidInput, NotFound
 from ecpsc.documents import DocumentCorrupted, DocumentMissing
 
@@ -32,6 +33,13 @@ def install_error_handlers(app: FastAPI) -> None:
     def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse(
             status_code=404,
+            content={"code": exc.code, "message": exc.message, "clause": exc.clause},
+        )
+
+    @app.exception_handler(NotOnTeam)
+    def _not_on_team(_: Request, exc: NotOnTeam) -> JSONResponse:
+        return JSONResponse(
+            status_code=403,
             content={"code": exc.code, "message": exc.message, "clause": exc.clause},
         )
 

@@ -8,7 +8,15 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import applications, documents, people, watchlist
+from api.routes import (
+    applications,
+    audits,
+    corrective_actions,
+    documents,
+    people,
+    rules,
+    watchlist,
+)
 from ecpsc.services import Services
 from ecpsc.settings import Settings
 
@@ -42,7 +50,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     )
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (people, documents, watchlist, applications):
+    for module in (people, documents, watchlist, applications, rules, audits, corrective_actions):
         api.include_router(module.router)
     app.include_router(api)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 from uuid import UUID
@@ -14,9 +15,11 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from eventsourcing.utils import EnvType
 
 from domain.application import CertificationApplication
+from domain.audit import Audit
+from domain.corrective_action import CorrectiveAction
 from domain.credentials import ApiToken, new_token, token_digest
 from domain.document import Document
-from domain.errors import NotFound, RuleViolation, VersionConflict
+from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
 from domain.people import BOOTSTRAP_ADMIN_ID, ROLES, Actor, User
 from domain.rulebook.audit_time import base_days
 from domain.rulebook.dates import ensure_not_after_today, today_in_china
@@ -335,3 +338,228 @@ class BackOffice(Application[UUID]):
         application.sign_contract(number=number, signed_on=signed_on, by=by.id)
         self.save(application)
         return application
+
+    # -- audits ----------------------------------------------------------------------------
+
+    def _team(self, team: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Team members with what the rules need to know of each user (4.2.3)."""
+        ids = [str(m["user_id"]) for m in team]
+        if len(set(ids)) != len(ids):
+            raise InvalidInput("team", "审查组成员重复 / a user appears twice in the team")
+        members = []
+        for m in team:
+            user = self._find(User, UUID(str(m["user_id"])))
+            if user is None:
+                raise RuleViolation(
+                    f"用户 {m['user_id']} 不存在 / no user {m['user_id']}",
+                    code="unknown_user",
+                    clause="ZPIC-WF-20 4.2.3",
+                )
+            members.append(
+                {
+                    "user_id": str(user.id),
+                    "name": user.name,
+                    "role": m["role"],
+                    "days": Decimal(m["days"]),
+                    "registration": user.ccaa_registration,
+                    "staff_roles": list(user.roles),
+                }
+            )
+        return members
+
+    def plan_audit(
+        self,
+        *,
+        audit_type: str,
+        start_on: date,
+        end_on: date,
+        team: list[dict[str, Any]],
+        onsite_days: Decimal,
+        sites: list[str],
+        layers: list[str],
+        justification: str | None,
+        by: Actor,
+        application_id: UUID | None = None,
+        certificate_number: str | None = None,
+    ) -> Audit:
+        """Plan an audit of an application against 4.2 (time, team, sample, layers)."""
+        if certificate_number is not None or application_id is None:
+            # Audits of certificates arrive with the certificate lifecycle.
+            raise RuleViolation(
+                f"证书 {certificate_number} 不存在 / no certificate numbered {certificate_number}",
+                code="unknown_certificate",
+                clause="ZPIC-WF-20 5.1",
+            )
+        application = self.get_application(application_id)
+        if application.status != "contracted":
+            raise RuleViolation(
+                "签订认证合同前不能策划审查 / no audit can be planned before the certification "
+                "contract is recorded",
+                code="no_contract",
+                clause="ZPIC-WF-20 4.1.4",
+            )
+        expected = "recertification" if application.certificate_number else "initial"
+        if audit_type != expected:
+            raise RuleViolation(
+                f"该申请应进行{'再认证' if expected == 'recertification' else '初次认证'}审查 / "
+                f"this application calls for an {expected} audit, not {audit_type}",
+                code="wrong_audit_type",
+                clause="ZPIC-WF-20 4.2.1.2",
+            )
+        audit_id = Audit.id_for_application(application.id, audit_type)
+        if self._find(Audit, audit_id) is not None:
+            raise RuleViolation(
+                "该申请的审查已策划 / this application's audit is already planned",
+                code="audit_already_planned",
+                clause="ZPIC-WF-20 4.2.4",
+            )
+        audit = Audit.plan(
+            application_id=str(application.id),
+            certificate_number=application.certificate_number,
+            audit_type=audit_type,
+            organization=application.organization,
+            scope=application.scope,
+            effective_headcount=application.effective_headcount,
+            service_sites=[s["name"] for s in application.sites],
+            start_on=start_on,
+            end_on=end_on,
+            team=self._team(team),
+            onsite_days=onsite_days,
+            sites=sites,
+            layers=layers,
+            justification=justification,
+            rulebook_version=RULEBOOK_VERSION,
+            by=by.id,
+        )
+        self.save(audit)
+        return audit
+
+    def get_audit(self, audit_id: UUID) -> Audit:
+        """An audit by id, from its events."""
+        return self._get(Audit, audit_id, "审查 / audit")
+
+    def _open_audit(self, audit_id: UUID, expected_version: int | None) -> Audit:
+        audit = self.get_audit(audit_id)
+        self._check_version(audit, expected_version)
+        return audit
+
+    def record_finding(
+        self,
+        audit_id: UUID,
+        indicator: str,
+        clause: str,
+        kind: str,
+        sampled: int | None,
+        nonconforming: int | None,
+        evidence: str,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> tuple[Audit, int]:
+        """A team member records a finding (4.4.2.3); a trainee's waits for approval."""
+        audit = self._open_audit(audit_id, expected_version)
+        number = audit.record_finding(
+            indicator=indicator,
+            clause=clause,
+            kind=kind,
+            sampled=sampled,
+            nonconforming=nonconforming,
+            evidence=evidence,
+            by=by.id,
+        )
+        self.save(audit)
+        return audit, number
+
+    def approve_finding(
+        self, audit_id: UUID, number: int, by: Actor, expected_version: int | None = None
+    ) -> Audit:
+        """A qualified team member approves a trainee's finding (4.2.3)."""
+        audit = self._open_audit(audit_id, expected_version)
+        audit.approve_finding(number=number, by=by.id)
+        self.save(audit)
+        return audit
+
+    def exclude_indicator(
+        self,
+        audit_id: UUID,
+        indicator: str,
+        reason: str,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Audit:
+        """Exclude a goods-service indicator that does not apply (4.4.2.2)."""
+        audit = self._open_audit(audit_id, expected_version)
+        audit.exclude(indicator=indicator, reason=reason, by=by.id)
+        self.save(audit)
+        return audit
+
+    def record_special_deduction(
+        self,
+        audit_id: UUID,
+        category: str,
+        evidence: str,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> tuple[Audit, CorrectiveAction]:
+        """Record a special deduction and open its corrective action, in one save (4.4.2.3)."""
+        audit = self._open_audit(audit_id, expected_version)
+        action = CorrectiveAction(
+            audit_id=str(audit.id),
+            category=category,
+            evidence=evidence,
+            opened_on=self.today(),
+            by=by.id,
+        )
+        audit.record_special_deduction(
+            category=category, evidence=evidence, corrective_action_id=str(action.id), by=by.id
+        )
+        self.save(audit, action)
+        return audit, action
+
+    def record_special_bonus(
+        self, audit_id: UUID, evidence: str, by: Actor, expected_version: int | None = None
+    ) -> Audit:
+        """Record the audit's one special bonus (4.4.2.3)."""
+        audit = self._open_audit(audit_id, expected_version)
+        audit.record_special_bonus(evidence=evidence, by=by.id)
+        self.save(audit)
+        return audit
+
+    def complete_audit(
+        self,
+        audit_id: UUID,
+        completed_on: date,
+        onsite_days: Decimal,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Audit:
+        """The team leader completes the audit; the score is fixed under this rulebook (4.4.3)."""
+        self._check_business_date("completed_on", completed_on)
+        audit = self._open_audit(audit_id, expected_version)
+        audit.complete(
+            completed_on=completed_on,
+            onsite_days=onsite_days,
+            rulebook_version=RULEBOOK_VERSION,
+            by=by.id,
+        )
+        self.save(audit)
+        return audit
+
+    def get_corrective_action(self, action_id: UUID) -> CorrectiveAction:
+        """A corrective action by id."""
+        return self._get(CorrectiveAction, action_id, "整改 / corrective action")
+
+    def close_corrective_action(
+        self,
+        action_id: UUID,
+        verified_on: date,
+        evidence: str,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> CorrectiveAction:
+        """Record the verification of a correction (4.4.2.3)."""
+        self._check_business_date("verified_on", verified_on)
+        action = self.get_corrective_action(action_id)
+        self._check_version(action, expected_version)
+        action.close(verified_on=verified_on, evidence=evidence, by=by.id)
+        self.save(action)
+        return action
