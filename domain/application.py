@@ -123,6 +123,8 @@ class CertificationApplication(Aggregate):
         by: str,
     ) -> None:
         """Record the review of the application (4.1.3)."""
+        if outcome not in REVIEW_OUTCOMES:
+            raise InvalidInput("outcome", f"未知评审结论 / unknown review outcome {outcome!r}")
         if self.status != "submitted":
             raise RuleViolation(
                 f"申请当前状态为 {self.status}，不能评审 / "

@@ -25,7 +25,8 @@ from domain.rulebook.audit_time import base_days
 from domain.rulebook.dates import ensure_not_after_today, today_in_china
 from domain.rulebook.numbers import two_decimals
 from domain.rulebook.version import RULEBOOK_VERSION
-from domain.watchlist import WatchlistEntry
+from domain.uscc import uscc_problem
+from domain.watchlist import WATCHLISTS, WatchlistEntry
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -43,6 +44,13 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+def ensure_valid_uscc(uscc: str) -> None:
+    """Refuse a uscc that fails GB 32100-2015 (charset, structure, check digit)."""
+    problem = uscc_problem(uscc)
+    if problem is not None:
+        raise InvalidInput("uscc", problem)
 
 
 class BackOffice(Application[UUID]):
@@ -176,6 +184,9 @@ class BackOffice(Application[UUID]):
         self, uscc: str, watchlist: str, source: str, listed_on: date, by: Actor
     ) -> WatchlistEntry:
         """Record that an enforcement authority listed the organization (4.1.2)."""
+        if watchlist not in WATCHLISTS:
+            raise InvalidInput("list", f"未知名单 / unknown watchlist {watchlist!r}")
+        ensure_valid_uscc(uscc)
         self._check_business_date("listed_on", listed_on)
         entry = self._find(WatchlistEntry, WatchlistEntry.create_id(uscc))
         if entry is None:
@@ -224,6 +235,7 @@ class BackOffice(Application[UUID]):
         certificate_number: str | None = None,
     ) -> CertificationApplication:
         """Receive an application with its materials (4.1.1)."""
+        ensure_valid_uscc(str(organization.get("uscc", "")))
         self._check_business_date("received_on", received_on)
         if effective_headcount < 1:
             raise ValueError("effective_headcount must be at least 1")

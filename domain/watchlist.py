@@ -7,7 +7,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import RuleViolation
+from domain.errors import InvalidInput, RuleViolation
 
 WATCHLISTS: dict[str, str] = {
     "business_suspension_order": "责令停业整顿 / ordered to suspend business for rectification",
@@ -53,6 +53,7 @@ class WatchlistEntry(Aggregate):
         self.listings: dict[str, dict[str, object]] = {
             watchlist: {"source": source, "listed_on": listed_on}
         }
+        self.last_delisted_on: date | None = None
 
     @property
     def is_listed(self) -> bool:
@@ -61,6 +62,11 @@ class WatchlistEntry(Aggregate):
 
     def list_again(self, watchlist: str, source: str, listed_on: date, by: str) -> None:
         """List the organization (again, or on another list)."""
+        if self.last_delisted_on is not None and listed_on < self.last_delisted_on:
+            raise InvalidInput(
+                "listed_on",
+                "列入日期早于上次移出日期 / listed_on is before the last delisting",
+            )
         if watchlist in self.listings:
             raise RuleViolation(
                 "该组织已在此名单上 / the organization is already on this list",
@@ -83,13 +89,12 @@ class WatchlistEntry(Aggregate):
             )
         latest = max(d["listed_on"] for d in self.listings.values())  # type: ignore[type-var]
         if delisted_on < latest:  # type: ignore[operator]
-            raise RuleViolation(
-                "移出日期早于列入日期 / delisted_on is before the listing date",
-                code="date_before_listing",
-                clause="ZPIC-WF-20 4.1.2",
+            raise InvalidInput(
+                "delisted_on", "移出日期早于列入日期 / delisted_on is before the listing date"
             )
         self._delisted(source=source, delisted_on=delisted_on, by=by)
 
     @event(Delisted)
     def _delisted(self, source: str, delisted_on: date, by: str) -> None:
         self.listings = {}
+        self.last_delisted_on = delisted_on

@@ -57,6 +57,11 @@ CREATE OR REPLACE TRIGGER {table}_no_truncate
 """
 
 APPEND_ONLY_SQLITE = (
+    # INSERT OR REPLACE deletes the old row without firing DELETE triggers.
+    "CREATE TRIGGER IF NOT EXISTS stored_events_no_replace BEFORE INSERT ON stored_events"
+    " WHEN EXISTS (SELECT 1 FROM stored_events WHERE originator_id = NEW.originator_id"
+    " AND originator_version = NEW.originator_version)"
+    " BEGIN SELECT RAISE(ABORT, 'the event log is append-only (ZPIC-WF-20 10.1)'); END",
     "CREATE TRIGGER IF NOT EXISTS stored_events_no_update BEFORE UPDATE ON stored_events"
     " BEGIN SELECT RAISE(ABORT, 'the event log is append-only (ZPIC-WF-20 10.1)'); END",
     "CREATE TRIGGER IF NOT EXISTS stored_events_no_delete BEFORE DELETE ON stored_events"

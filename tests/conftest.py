@@ -38,6 +38,24 @@ def pytest_report_header() -> str:
     return f"ECPSC store under test: {STORE}"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `store` marker."""
+    config.addinivalue_line(
+        "markers", "store(name): a test of one store's own database (sqlite or postgres)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of the other store's database are deselected, not skipped: CI runs each store."""
+    keep, drop = [], []
+    for item in items:
+        marker = item.get_closest_marker("store")
+        (drop if marker is not None and marker.args[0] != STORE else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def _admin_url(url: str, dbname: str) -> str:
     base, _, _ = url.rpartition("/")
     return f"{base}/{dbname}"
