@@ -34,7 +34,9 @@ def application_body(
         "organization": organization(uscc),
         "scope": "家用电器的销售及售后服务 / sale and after-sales service of household appliances",
         "effective_headcount": 300,
-        "sites": [{"name": f"门店{i}", "address": f"福州市台江区{i}号"} for i in range(1, sites + 1)],
+        "sites": [
+            {"name": f"门店{i}", "address": f"福州市台江区{i}号"} for i in range(1, sites + 1)
+        ],
         "documents": documents,
         "received_on": received_on,
     }
