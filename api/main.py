@@ -8,12 +8,16 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from api.errors import install_error_handlers
+from api.pages import verify
 from api.routes import (
     applications,
     audits,
+    certificates,
     corrective_actions,
+    decisions,
     documents,
     people,
+    register,
     rules,
     watchlist,
 )
@@ -50,9 +54,21 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     )
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (people, documents, watchlist, applications, rules, audits, corrective_actions):
+    for module in (
+        people,
+        documents,
+        watchlist,
+        applications,
+        rules,
+        audits,
+        corrective_actions,
+        decisions,
+        certificates,
+        register,
+    ):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(verify.router)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -11,24 +11,34 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.utils import EnvType
 
 from domain.application import CertificationApplication
 from domain.audit import Audit
+from domain.certificate import (
+    CERTIFICATION_BASIS,
+    Certificate,
+    CertificateNumbering,
+    expiry_for,
+)
 from domain.corrective_action import CorrectiveAction
 from domain.credentials import ApiToken, new_token, token_digest
+from domain.decision import Decision
 from domain.document import Document
 from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
 from domain.people import BOOTSTRAP_ADMIN_ID, ROLES, Actor, User
 from domain.rulebook.audit_time import base_days
-from domain.rulebook.dates import ensure_not_after_today, today_in_china
+from domain.rulebook.dates import ensure_not_after_today, ensure_not_before, today_in_china
 from domain.rulebook.numbers import two_decimals
 from domain.rulebook.version import RULEBOOK_VERSION
 from domain.uscc import uscc_problem
 from domain.watchlist import WATCHLISTS, WatchlistEntry
 
 A = TypeVar("A", bound=Aggregate)
+
+NUMBERING_ATTEMPTS = 20
+"""How often a grant retries after a concurrent grant took the number it had drawn."""
 
 CERTIFICATION_FIELD = "03 批发和零售服务 / wholesale and retail services (ZPIC-WF-20 2.1)"
 
@@ -74,12 +84,13 @@ class BackOffice(Application[UUID]):
     # -- loading ---------------------------------------------------------------------------
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        zh, _, en = what.partition(" / ")
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"未找到{what} / {what} not found") from None
+            raise NotFound(f"未找到{zh} / {en} not found") from None
         if not isinstance(aggregate, cls):
-            raise NotFound(f"未找到{what} / {what} not found")
+            raise NotFound(f"未找到{zh} / {en} not found")
         return aggregate
 
     def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
@@ -575,3 +586,150 @@ class BackOffice(Application[UUID]):
         action.close(verified_on=verified_on, evidence=evidence, by=by.id)
         self.save(action)
         return action
+
+    # -- decisions and certificates ---------------------------------------------------------
+
+    def decide(
+        self,
+        audit_id: UUID,
+        outcome: str,
+        reasons: list[str],
+        decided_on: date,
+        by: Actor,
+    ) -> tuple[Decision, Certificate | None]:
+        """Grant or refuse certification on a completed audit (4.6); a grant issues the certificate.
+
+        Concurrent grants clash on the year's numbering and are retried, so numbers stay unique
+        and in order; a second decision on the same audit clashes on the decision's id.
+        """
+        for attempt in range(NUMBERING_ATTEMPTS):
+            try:
+                return self._decide(audit_id, outcome, reasons, decided_on, by)
+            except IntegrityError:
+                if attempt == NUMBERING_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _decide(
+        self, audit_id: UUID, outcome: str, reasons: list[str], decided_on: date, by: Actor
+    ) -> tuple[Decision, Certificate | None]:
+        self._check_business_date("decided_on", decided_on)
+        if outcome not in ("grant", "refuse"):
+            raise InvalidInput("outcome", f"未知决定 / unknown outcome {outcome!r}")
+        audit = self.get_audit(audit_id)
+        if audit.completion is None:
+            raise RuleViolation(
+                "审查尚未完成，不能作出认证决定 / the audit is not completed",
+                code="audit_not_completed",
+                clause="ZPIC-WF-20 4.6.1",
+            )
+        if by.id in audit.team_user_ids:
+            raise RuleViolation(
+                "审查组成员（含实习审查员）不得作出认证决定 / a member of the audit team, "
+                "trainees included, may not make the certification decision",
+                code="not_impartial",
+                clause="ZPIC-WF-20 4.6.1, 4.6.2",
+            )
+        decision_id = Decision.create_id(str(audit.id))
+        if self._find(Decision, decision_id) is not None:
+            raise RuleViolation(
+                "该审查已作出认证决定 / this audit already has its decision",
+                code="already_decided",
+                clause="ZPIC-WF-20 4.6",
+            )
+        completed_on = audit.completion["completed_on"]
+        ensure_not_before("decided_on", decided_on, "the audit's completion", completed_on)
+        score = audit.completion["score"]
+        if outcome == "refuse":
+            if not reasons:
+                raise InvalidInput("reasons", "不予认证须说明理由 / a refusal needs its reasons")
+            decision = Decision(
+                audit_id=str(audit.id),
+                application_id=audit.application_id,
+                outcome="refuse",
+                reasons=reasons,
+                decided_on=decided_on,
+                certificate_number=None,
+                grade=None,
+                rulebook_version=RULEBOOK_VERSION,
+                by=by.id,
+            )
+            self.save(decision)
+            return decision, None
+        self._check_grantable(audit)
+        numbering = self._find(
+            CertificateNumbering, CertificateNumbering.create_id(decided_on.year)
+        ) or CertificateNumbering(year=decided_on.year)
+        number = numbering.allocate(decision_id=str(decision_id), by=by.id)
+        decision = Decision(
+            audit_id=str(audit.id),
+            application_id=audit.application_id,
+            outcome="grant",
+            reasons=reasons,
+            decided_on=decided_on,
+            certificate_number=number,
+            grade=score["grade"],
+            rulebook_version=RULEBOOK_VERSION,
+            by=by.id,
+        )
+        certificate = Certificate(
+            number=number,
+            organization={k: audit.organization[k] for k in ("name", "uscc", "address")},
+            scope=audit.scope,
+            sites=self._covered_sites(audit),
+            grade=score["grade"],
+            issued_on=decided_on,
+            expires_on=expiry_for(decided_on),
+            audit_id=str(audit.id),
+            decision_id=str(decision.id),
+            application_id=audit.application_id,
+            basis=CERTIFICATION_BASIS,
+            by=by.id,
+        )
+        self.save(numbering, decision, certificate)
+        return decision, certificate
+
+    def _check_grantable(self, audit: Audit) -> None:
+        """4.6: a passed audit, every corrective action closed, the organization not listed."""
+        assert audit.completion is not None
+        if not audit.completion["score"]["passed"]:
+            raise RuleViolation(
+                "审查未通过，不能批准认证 / "
+                "the audit did not pass; certification cannot be granted",
+                code="audit_not_passed",
+                clause="ZPIC-WF-20 4.4.3, 4.6",
+            )
+        open_actions = [
+            d["corrective_action_id"]
+            for d in audit.special_deductions
+            if not self.get_corrective_action(UUID(d["corrective_action_id"])).is_closed
+        ]
+        if open_actions:
+            raise RuleViolation(
+                f"特别扣分项的整改尚未验证关闭：{', '.join(open_actions)} / corrective actions "
+                f"still open: {', '.join(open_actions)}",
+                code="corrective_actions_open",
+                clause="ZPIC-WF-20 4.4.2.3, 4.6",
+            )
+        if self.is_listed(str(audit.organization["uscc"])):
+            raise RuleViolation(
+                "该组织在监管名单上，不能批准认证 / the organization is on the watchlist",
+                code="ineligible",
+                clause="ZPIC-WF-20 4.1.2, 4.6",
+            )
+
+    def _covered_sites(self, audit: Audit) -> list[dict[str, str]]:
+        """The central office and the service sites in scope, with addresses (8.1.1)."""
+        sites = [{"name": "中心办公室 / central office", "address": audit.organization["address"]}]
+        if audit.application_id is not None:
+            application = self.get_application(UUID(audit.application_id))
+            sites += [dict(s) for s in application.sites]
+        return sites
+
+    def get_decision(self, decision_id: UUID) -> Decision:
+        """A decision by id."""
+        return self._get(Decision, decision_id, "认证决定 / decision")
+
+    def get_certificate(self, number: str) -> Certificate:
+        """A certificate by number."""
+        return self._get(Certificate, Certificate.create_id(number), "证书 / certificate")

@@ -12,6 +12,7 @@ from projections.applications import (
     PostgresApplicationsView,
     SQLiteApplicationsView,
 )
+from projections.register import PostgresRegisterView, RegisterProjection, SQLiteRegisterView
 from projections.view import PostgresView, SQLiteView
 
 
@@ -26,4 +27,5 @@ class ReadModel:
 
 PROJECTIONS: tuple[ReadModel, ...] = (
     ReadModel(ApplicationsProjection, SQLiteApplicationsView, PostgresApplicationsView),
+    ReadModel(RegisterProjection, SQLiteRegisterView, PostgresRegisterView),
 )

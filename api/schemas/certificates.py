@@ -1,0 +1,126 @@
+"""Decisions, certificates and the public register (4.6, 8)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import BusinessDate, Strict, Text
+
+Grade = Literal["five_star", "four_star", "three_star", "compliant"]
+CertificateStatus = Literal["valid", "suspended", "withdrawn", "expired"]
+
+
+class DecisionIn(Strict):
+    """A certification decision on a completed audit."""
+
+    audit_id: UUID
+    outcome: Literal["grant", "refuse"]
+    reasons: list[Text] = Field(default_factory=list, max_length=100)
+    decided_on: BusinessDate
+
+
+class DecisionOut(BaseModel):
+    """A decision."""
+
+    id: str
+    audit_id: str
+    application_id: str | None
+    outcome: str
+    reasons: list[str]
+    decided_on: date
+    decided_by: str
+    certificate_number: str | None
+    grade: str | None
+    rulebook_version: str
+    version: int
+
+
+class Window(BaseModel):
+    """The recertification window (6.1)."""
+
+    opens_on: date
+    closes_on: date
+
+
+class Schedule(BaseModel):
+    """What is due next (5.2, 6.1)."""
+
+    next_surveillance_due: date | None
+    recertification_window: Window
+
+
+class CertificateOut(BaseModel):
+    """A certificate's full record, for staff."""
+
+    number: str
+    organization: dict[str, Any]
+    scope: str
+    sites: list[dict[str, str]]
+    grade: Grade
+    status: CertificateStatus
+    issued_on: date
+    expires_on: date
+    suspended_from: date | None
+    suspended_until: date | None
+    withdrawn_on: date | None
+    basis: str
+    audit_id: str
+    decision_id: str
+    application_id: str | None
+    schedule: Schedule
+    verification_url: str
+    version: int
+
+
+class PublicOrganization(BaseModel):
+    """The organization as the public register shows it (no personal data)."""
+
+    name: str
+    uscc: str
+    address: str
+
+
+class RegisterEntry(BaseModel):
+    """A certificate on the public register."""
+
+    number: str
+    organization: PublicOrganization
+    scope: str
+    sites: list[dict[str, str]]
+    grade: Grade
+    status: CertificateStatus
+    issued_on: date
+    expires_on: date
+    suspended_from: date | None = None
+    suspended_until: date | None = None
+    withdrawn_on: date | None = None
+    verification_url: str
+
+
+class RegisterPage(BaseModel):
+    """A page of the register."""
+
+    items: list[RegisterEntry]
+    total: int
+    page: int
+    page_size: int
+
+
+class RegisterChange(BaseModel):
+    """One change of the register, for mirrors."""
+
+    cursor: int
+    number: str
+    change: str
+    at: str
+
+
+class RegisterChanges(BaseModel):
+    """Changes after a cursor; `next` is the cursor to resume from."""
+
+    items: list[RegisterChange]
+    next: int

@@ -1,0 +1,173 @@
+"""The public certificate register (ZPIC-WF-20 8, 7.4): every certificate issued, no personal data.
+
+Rows hold only what the public may see: number, organization name, uscc and address, scope,
+sites, grade, status and dates. The change feed gives mirrors every change in order, keyed by
+the event's notification id, so a mirror resuming from its cursor never misses or repeats one.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from domain.certificate import Certificate
+from projections.view import PostgresView, SQLiteView, ViewQueries
+
+STATUSES = ("valid", "suspended", "withdrawn", "expired")
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def effective_status(row: dict[str, Any], today: date) -> str:
+    """A valid certificate past its last day reads as expired, even before the sweep records it."""
+    if row["status"] == "valid" and row["expires_on"] < today.isoformat():
+        return "expired"
+    return str(row["status"])
+
+
+class RegisterQueries(ViewQueries):
+    """The register's rows, its change feed, and its searches."""
+
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS register_certificates ("
+        " number TEXT PRIMARY KEY,"
+        " organization_name TEXT NOT NULL,"
+        " uscc TEXT NOT NULL,"
+        " address TEXT NOT NULL,"
+        " scope TEXT NOT NULL,"
+        " sites TEXT NOT NULL,"
+        " grade TEXT NOT NULL,"
+        " status TEXT NOT NULL,"
+        " issued_on TEXT NOT NULL,"
+        " expires_on TEXT NOT NULL,"
+        " suspended_from TEXT,"
+        " suspended_until TEXT,"
+        " withdrawn_on TEXT,"
+        " last_modified TEXT NOT NULL,"
+        " version INTEGER NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS register_certificates_uscc ON register_certificates (uscc)",
+        "CREATE INDEX IF NOT EXISTS register_certificates_status"
+        " ON register_certificates (status, expires_on)",
+        "CREATE TABLE IF NOT EXISTS register_changes ("
+        " cursor BIGINT PRIMARY KEY,"
+        " number TEXT NOT NULL,"
+        " change TEXT NOT NULL,"
+        " at TEXT NOT NULL)",
+    )
+
+    def certificate(self, number: str) -> dict[str, Any] | None:
+        """One register row."""
+        rows = self.rows("SELECT * FROM register_certificates WHERE number = ?", [number])
+        return rows[0] if rows else None
+
+    def search(
+        self,
+        *,
+        today: date,
+        q: str | None = None,
+        uscc: str | None = None,
+        status: str | None = None,
+        grade: str | None = None,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Certificates by name substring, uscc, status (expiry by date included) and grade."""
+        where: list[str] = []
+        params: list[Any] = []
+        if q:
+            where.append("organization_name LIKE ? ESCAPE '\\'")
+            params.append(_like_pattern(q))
+        if uscc:
+            where.append("uscc = ?")
+            params.append(uscc)
+        if grade:
+            where.append("grade = ?")
+            params.append(grade)
+        if status == "valid":
+            where.append("status = 'valid' AND expires_on >= ?")
+            params.append(today.isoformat())
+        elif status == "expired":
+            where.append("(status = 'expired' OR (status = 'valid' AND expires_on < ?))")
+            params.append(today.isoformat())
+        elif status:
+            where.append("status = ?")
+            params.append(status)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        total = self.rows(f"SELECT COUNT(*) AS n FROM register_certificates{clause}", params)
+        rows = self.rows(
+            f"SELECT * FROM register_certificates{clause} ORDER BY issued_on DESC, number"
+            " LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return rows, int(total[0]["n"])
+
+    def changes(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """Register changes after a cursor, in order."""
+        return self.rows(
+            "SELECT cursor, number, change, at FROM register_changes WHERE cursor > ?"
+            " ORDER BY cursor LIMIT ?",
+            [after, limit],
+        )
+
+
+class SQLiteRegisterView(RegisterQueries, SQLiteView):
+    """The register on the embedded store."""
+
+
+class PostgresRegisterView(RegisterQueries, PostgresView):
+    """The register on PostgreSQL."""
+
+
+def _change(event: Any, tracking: Tracking, number: str, change: str) -> tuple[str, list[Any]]:
+    return (
+        "INSERT INTO register_changes (cursor, number, change, at) VALUES (?, ?, ?, ?)",
+        [tracking.notification_id, number, change, event.timestamp.isoformat()],
+    )
+
+
+class RegisterProjection(Projection[RegisterQueries]):
+    """Keeps the public register and its change feed."""
+
+    name = "register"
+
+    @singledispatchmethod
+    def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
+        """Events that do not change the register only advance the tracking."""
+        self.view.write([], tracking)
+
+    @process_event.register
+    def _issued(self, e: Certificate.Issued, tracking: Tracking) -> None:
+        org = e.organization
+        self.view.write(
+            [
+                (
+                    "INSERT INTO register_certificates (number, organization_name, uscc, address,"
+                    " scope, sites, grade, status, issued_on, expires_on, last_modified, version)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?)",
+                    [
+                        e.number,
+                        org["name"],
+                        org["uscc"],
+                        org["address"],
+                        e.scope,
+                        json.dumps(e.sites, ensure_ascii=False),
+                        e.grade,
+                        e.issued_on.isoformat(),
+                        e.expires_on.isoformat(),
+                        e.timestamp.isoformat(),
+                        e.originator_version,
+                    ],
+                ),
+                _change(e, tracking, e.number, "issued"),
+            ],
+            tracking,
+        )
