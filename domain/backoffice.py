@@ -733,3 +733,90 @@ class BackOffice(Application[UUID]):
     def get_certificate(self, number: str) -> Certificate:
         """A certificate by number."""
         return self._get(Certificate, Certificate.create_id(number), "证书 / certificate")
+
+    # -- certificate status (7) ---------------------------------------------------------------
+
+    def _certificate_for_change(self, number: str, expected_version: int | None) -> Certificate:
+        certificate = self.get_certificate(number)
+        self._check_version(certificate, expected_version)
+        if certificate.status == "valid" and certificate.status_on(self.today()) == "expired":
+            raise RuleViolation(
+                f"证书已于 {certificate.expires_on.isoformat()} 到期 / the certificate expired "
+                f"after {certificate.expires_on.isoformat()}",
+                code="certificate_expired",
+                clause="ZPIC-WF-20 8.1.2",
+            )
+        return certificate
+
+    def suspend_certificate(
+        self,
+        number: str,
+        reason: str,
+        verified_on: date,
+        effective_on: date,
+        months: int,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Certificate:
+        """Suspend a certificate (7.2); a late effect is recorded as it was, and flagged."""
+        self._check_business_date("verified_on", verified_on)
+        self._check_business_date("effective_on", effective_on)
+        certificate = self._certificate_for_change(number, expected_version)
+        certificate.suspend(
+            reason=reason,
+            verified_on=verified_on,
+            effective_on=effective_on,
+            months=months,
+            by=by.id,
+        )
+        self.save(certificate)
+        return certificate
+
+    def extend_suspension(
+        self, number: str, months: int, by: Actor, expected_version: int | None = None
+    ) -> Certificate:
+        """Extend a suspension within the 6-month ceiling (7.2.2)."""
+        certificate = self._certificate_for_change(number, expected_version)
+        certificate.extend_suspension(months=months, by=by.id)
+        self.save(certificate)
+        return certificate
+
+    def reinstate_certificate(
+        self,
+        number: str,
+        verified_on: date,
+        effective_on: date,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Certificate:
+        """Reinstate a suspended certificate whose cause was resolved in time (7.2)."""
+        self._check_business_date("verified_on", verified_on)
+        self._check_business_date("effective_on", effective_on)
+        certificate = self._certificate_for_change(number, expected_version)
+        certificate.reinstate(verified_on=verified_on, effective_on=effective_on, by=by.id)
+        self.save(certificate)
+        return certificate
+
+    def withdraw_certificate(
+        self,
+        number: str,
+        reason: str,
+        verified_on: date,
+        effective_on: date,
+        recovered: bool,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Certificate:
+        """Withdraw a certificate for good (7.3); unrecovered, a public notice follows (7.3.2)."""
+        self._check_business_date("verified_on", verified_on)
+        self._check_business_date("effective_on", effective_on)
+        certificate = self._certificate_for_change(number, expected_version)
+        certificate.withdraw(
+            reason=reason,
+            verified_on=verified_on,
+            effective_on=effective_on,
+            recovered=recovered,
+            by=by.id,
+        )
+        self.save(certificate)
+        return certificate

@@ -8,12 +8,47 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.rulebook.dates import period_last_day
+from domain.errors import InvalidInput, RuleViolation
+from domain.rulebook.dates import ensure_not_before, period_last_day
+from domain.rulebook.working_days import working_day_deadline
 
 VALIDITY_MONTHS = 36
 """8.1.2: a certificate is valid three years, a period of 36 months from its issue (§0.1)."""
 
 CERTIFICATION_BASIS = "GB/T 27922-2011《商品售后服务评价体系》"
+
+DEFAULT_SUSPENSION_MONTHS = 3
+MAXIMUM_SUSPENSION_MONTHS = 6
+"""7.2.2: suspended for 3 months unless set otherwise; extended, never beyond 6 in all."""
+
+SUSPENSION_REASONS: dict[str, str] = {
+    "service_system_failing": "服务体系持续或严重不满足要求 / service system persistently or "
+    "seriously failing",
+    "contract_obligations_unmet": "未履行认证合同约定的义务 / contract obligations not met",
+    "business_suspension_ordered": "被责令停业整顿 / ordered to suspend business",
+    "licence_lapsed": "许可资质证明失效且正在申请换证 / licences lapsed with renewal pending",
+    "requested_by_organization": "获证组织主动请求暂停 / requested by the organization",
+    "surveillance_overdue": "未按期接受监督审查 / surveillance overdue (5.3)",
+    "surveillance_failed": "监督审查不通过 / surveillance failed (5.6)",
+    "other": "其他需要暂停的情形 / other",
+}
+"""7.2.1 (and 5.3, 5.6)."""
+
+WITHDRAWAL_REASONS: dict[str, str] = {
+    "legal_status_cancelled": "法律地位证明文件被注销或撤销 / legal status cancelled",
+    "serious_dishonesty_list": "被列入严重失信名单 / on the serious-dishonesty list",
+    "refused_inspection_or_false_information": "拒绝监督检查或提供虚假材料 / refused regulatory "
+    "inspection or gave false information",
+    "refused_spot_check": "拒绝国家质量抽查 / refused state quality spot checks",
+    "major_accident": "发生重大质量安全事故 / major quality or safety accident",
+    "other_serious_violation": "其他严重违法违规行为 / other serious violations",
+    "suspension_expired_unresolved": "暂停期满仍未整改 / suspension expired unresolved",
+    "management_system_not_run": "未按规定运行服务体系 / management system not run",
+    "misuse_not_corrected": "误用认证证书标志2个月内未纠正 / misuse of certification not "
+    "corrected within 2 months",
+    "other": "其他应撤销的情形 / other",
+}
+"""7.3.1."""
 
 
 def expiry_for(issued_on: date) -> date:
@@ -119,6 +154,203 @@ class Certificate(Aggregate):
         self.suspended_from: date | None = None
         self.suspended_until: date | None = None
         self.withdrawn_on: date | None = None
+        self.suspension_months = 0
+
+    class Suspended(Aggregate.Event):
+        """The certificate was suspended (7.2), effective within 5 working days or late."""
+
+        reason: str
+        verified_on: date
+        effective_on: date
+        months: int
+        suspended_until: date
+        due_on: date
+        due_on_provisional: bool
+        late: bool
+        by: str
+
+    class SuspensionExtended(Aggregate.Event):
+        """The suspension was extended, never beyond 6 months in all (7.2.2)."""
+
+        months: int
+        suspended_until: date
+        by: str
+
+    class Reinstated(Aggregate.Event):
+        """The cause was verified resolved before the suspension ended (7.2)."""
+
+        verified_on: date
+        effective_on: date
+        due_on: date
+        due_on_provisional: bool
+        late: bool
+        by: str
+
+    class Withdrawn(Aggregate.Event):
+        """The certificate was withdrawn, for good (7.3)."""
+
+        reason: str
+        verified_on: date
+        effective_on: date
+        recovered: bool
+        due_on: date
+        due_on_provisional: bool
+        late: bool
+        by: str
+
+    def _require(self, *statuses: str, action: tuple[str, str]) -> None:
+        if self.status not in statuses:
+            raise RuleViolation(
+                f"证书状态为 {self.status}，不能{action[0]} / a {self.status} certificate "
+                f"cannot be {action[1]}",
+                code=f"certificate_{self.status}",
+                clause="ZPIC-WF-20 7",
+            )
+
+    @staticmethod
+    def _timing(verified_on: date, effective_on: date) -> tuple[date, bool, bool]:
+        """The 5-working-day deadline, whether it is provisional, and whether effect is late."""
+        ensure_not_before("effective_on", effective_on, "verified_on", verified_on)
+        due = working_day_deadline(verified_on)
+        return due.due_on, due.provisional, effective_on > due.due_on
+
+    def suspend(
+        self, reason: str, verified_on: date, effective_on: date, months: int, by: str
+    ) -> None:
+        """Suspend the certificate for a period from effective_on (7.2.1, 7.2.2)."""
+        if reason not in SUSPENSION_REASONS:
+            raise InvalidInput("reason", f"未知暂停原因 / unknown suspension reason {reason!r}")
+        self._require("valid", action=("暂停", "suspended"))
+        if not 1 <= months <= MAXIMUM_SUSPENSION_MONTHS:
+            raise RuleViolation(
+                "暂停期不得超过6个月 / a suspension may not exceed 6 months",
+                code="suspension_too_long",
+                clause="ZPIC-WF-20 7.2.2",
+            )
+        due_on, provisional, late = self._timing(verified_on, effective_on)
+        self._suspended(
+            reason=reason,
+            verified_on=verified_on,
+            effective_on=effective_on,
+            months=months,
+            suspended_until=period_last_day(effective_on, months),
+            by=by,
+            due_on=due_on,
+            due_on_provisional=provisional,
+            late=late,
+        )
+
+    @event(Suspended)
+    def _suspended(
+        self,
+        reason: str,
+        verified_on: date,
+        effective_on: date,
+        months: int,
+        suspended_until: date,
+        due_on: date,
+        due_on_provisional: bool,
+        late: bool,
+        by: str,
+    ) -> None:
+        self.status = "suspended"
+        self.suspended_from = effective_on
+        self.suspended_until = suspended_until
+        self.suspension_months = months
+        self.suspension_reason = reason
+
+    def extend_suspension(self, months: int, by: str) -> None:
+        """Extend the suspension; the whole stays within 6 months (7.2.2)."""
+        self._require("suspended", action=("延长暂停", "extended"))
+        total = self.suspension_months + months
+        if months < 1 or total > MAXIMUM_SUSPENSION_MONTHS:
+            raise RuleViolation(
+                f"暂停期合计 {total} 个月，超过6个月 / the suspension would last {total} months, "
+                "more than 6",
+                code="suspension_too_long",
+                clause="ZPIC-WF-20 7.2.2",
+            )
+        assert self.suspended_from is not None
+        self._extended(
+            months=total, suspended_until=period_last_day(self.suspended_from, total), by=by
+        )
+
+    @event(SuspensionExtended)
+    def _extended(self, months: int, suspended_until: date, by: str) -> None:
+        self.suspension_months = months
+        self.suspended_until = suspended_until
+
+    def reinstate(self, verified_on: date, effective_on: date, by: str) -> None:
+        """Make the certificate valid again: the cause resolved before the suspension ended."""
+        self._require("suspended", action=("恢复", "reinstated"))
+        assert self.suspended_until is not None and self.suspended_from is not None
+        ensure_not_before("verified_on", verified_on, "the suspension", self.suspended_from)
+        if effective_on > self.suspended_until:
+            raise RuleViolation(
+                f"暂停期已于 {self.suspended_until.isoformat()} 届满 / the suspension ended on "
+                f"{self.suspended_until.isoformat()}; it can no longer be lifted",
+                code="suspension_ended",
+                clause="ZPIC-WF-20 7.2, 7.3.1",
+            )
+        due_on, provisional, late = self._timing(verified_on, effective_on)
+        self._reinstated(
+            verified_on=verified_on,
+            effective_on=effective_on,
+            by=by,
+            due_on=due_on,
+            due_on_provisional=provisional,
+            late=late,
+        )
+
+    @event(Reinstated)
+    def _reinstated(
+        self,
+        verified_on: date,
+        effective_on: date,
+        due_on: date,
+        due_on_provisional: bool,
+        late: bool,
+        by: str,
+    ) -> None:
+        self.status = "valid"
+        self.suspended_from = None
+        self.suspended_until = None
+
+    def withdraw(
+        self, reason: str, verified_on: date, effective_on: date, recovered: bool, by: str
+    ) -> None:
+        """Withdraw the certificate for good (7.3)."""
+        if reason not in WITHDRAWAL_REASONS:
+            raise InvalidInput("reason", f"未知撤销原因 / unknown withdrawal reason {reason!r}")
+        self._require("valid", "suspended", action=("撤销", "withdrawn"))
+        due_on, provisional, late = self._timing(verified_on, effective_on)
+        self._withdrawn(
+            reason=reason,
+            verified_on=verified_on,
+            effective_on=effective_on,
+            recovered=recovered,
+            by=by,
+            due_on=due_on,
+            due_on_provisional=provisional,
+            late=late,
+        )
+
+    @event(Withdrawn)
+    def _withdrawn(
+        self,
+        reason: str,
+        verified_on: date,
+        effective_on: date,
+        recovered: bool,
+        due_on: date,
+        due_on_provisional: bool,
+        late: bool,
+        by: str,
+    ) -> None:
+        self.status = "withdrawn"
+        self.withdrawn_on = effective_on
+        self.withdrawal_reason = reason
+        self.recovered = recovered
 
     def status_on(self, day: date) -> str:
         """The status a reader sees on a day: a valid certificate past its expiry has expired."""

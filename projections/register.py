@@ -40,6 +40,7 @@ class RegisterQueries(ViewQueries):
     ddl = (
         "CREATE TABLE IF NOT EXISTS register_certificates ("
         " number TEXT PRIMARY KEY,"
+        " certificate_id TEXT NOT NULL UNIQUE,"
         " organization_name TEXT NOT NULL,"
         " uscc TEXT NOT NULL,"
         " address TEXT NOT NULL,"
@@ -57,6 +58,14 @@ class RegisterQueries(ViewQueries):
         "CREATE INDEX IF NOT EXISTS register_certificates_uscc ON register_certificates (uscc)",
         "CREATE INDEX IF NOT EXISTS register_certificates_status"
         " ON register_certificates (status, expires_on)",
+        "CREATE TABLE IF NOT EXISTS register_notices ("
+        " cursor BIGINT PRIMARY KEY,"
+        " number TEXT NOT NULL,"
+        " organization_name TEXT NOT NULL,"
+        " uscc TEXT NOT NULL,"
+        " reason TEXT NOT NULL,"
+        " withdrawn_on TEXT NOT NULL,"
+        " published_at TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS register_changes ("
         " cursor BIGINT PRIMARY KEY,"
         " number TEXT NOT NULL,"
@@ -110,6 +119,14 @@ class RegisterQueries(ViewQueries):
         )
         return rows, int(total[0]["n"])
 
+    def notices(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Public withdrawal notices of certificates that could not be recovered (7.3.2)."""
+        total = self.rows("SELECT COUNT(*) AS n FROM register_notices")[0]["n"]
+        rows = self.rows(
+            "SELECT * FROM register_notices ORDER BY cursor DESC LIMIT ? OFFSET ?", [limit, offset]
+        )
+        return rows, int(total)
+
     def changes(self, after: int, limit: int) -> list[dict[str, Any]]:
         """Register changes after a cursor, in order."""
         return self.rows(
@@ -128,6 +145,7 @@ class PostgresRegisterView(RegisterQueries, PostgresView):
 
 
 def _change(event: Any, tracking: Tracking, number: str, change: str) -> tuple[str, list[Any]]:
+    """The change-feed row of an event."""
     return (
         "INSERT INTO register_changes (cursor, number, change, at) VALUES (?, ?, ?, ?)",
         [tracking.notification_id, number, change, event.timestamp.isoformat()],
@@ -150,11 +168,12 @@ class RegisterProjection(Projection[RegisterQueries]):
         self.view.write(
             [
                 (
-                    "INSERT INTO register_certificates (number, organization_name, uscc, address,"
-                    " scope, sites, grade, status, issued_on, expires_on, last_modified, version)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?)",
+                    "INSERT INTO register_certificates (number, certificate_id, organization_name,"
+                    " uscc, address, scope, sites, grade, status, issued_on, expires_on,"
+                    " last_modified, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?)",
                     [
                         e.number,
+                        str(e.originator_id),
                         org["name"],
                         org["uscc"],
                         org["address"],
@@ -170,4 +189,96 @@ class RegisterProjection(Projection[RegisterQueries]):
                 _change(e, tracking, e.number, "issued"),
             ],
             tracking,
+        )
+
+    def _row(self, e: Any) -> dict[str, Any]:
+        return self.view.rows(
+            "SELECT number, organization_name, uscc FROM register_certificates"
+            " WHERE certificate_id = ?",
+            [str(e.originator_id)],
+        )[0]
+
+    def _status(
+        self,
+        e: Any,
+        tracking: Tracking,
+        change: str,
+        assignments: dict[str, Any],
+        notice: bool = False,
+    ) -> None:
+        row = self._row(e)
+        columns = ", ".join(f"{column} = ?" for column in assignments)
+        statements: list[tuple[str, list[Any]]] = [
+            (
+                f"UPDATE register_certificates SET {columns}, last_modified = ?, version = ?"
+                " WHERE number = ?",
+                [
+                    *assignments.values(),
+                    e.timestamp.isoformat(),
+                    e.originator_version,
+                    row["number"],
+                ],
+            ),
+            _change(e, tracking, row["number"], change),
+        ]
+        if notice:
+            statements.append(
+                (
+                    "INSERT INTO register_notices (cursor, number, organization_name, uscc, reason,"
+                    " withdrawn_on, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        tracking.notification_id,
+                        row["number"],
+                        row["organization_name"],
+                        row["uscc"],
+                        e.reason,
+                        e.effective_on.isoformat(),
+                        e.timestamp.isoformat(),
+                    ],
+                )
+            )
+        self.view.write(statements, tracking)
+
+    @process_event.register
+    def _suspended(self, e: Certificate.Suspended, tracking: Tracking) -> None:
+        self._status(
+            e,
+            tracking,
+            "suspended",
+            {
+                "status": "suspended",
+                "suspended_from": e.effective_on.isoformat(),
+                "suspended_until": e.suspended_until.isoformat(),
+            },
+        )
+
+    @process_event.register
+    def _extended(self, e: Certificate.SuspensionExtended, tracking: Tracking) -> None:
+        self._status(
+            e, tracking, "suspension_extended", {"suspended_until": e.suspended_until.isoformat()}
+        )
+
+    @process_event.register
+    def _reinstated(self, e: Certificate.Reinstated, tracking: Tracking) -> None:
+        self._status(
+            e,
+            tracking,
+            "reinstated",
+            {"status": "valid", "suspended_from": None, "suspended_until": None},
+        )
+
+    @process_event.register
+    def _withdrawn(self, e: Certificate.Withdrawn, tracking: Tracking) -> None:
+        # Unrecovered, the withdrawal is published as a public notice (7.3.2).
+        self._status(
+            e,
+            tracking,
+            "withdrawn",
+            {
+                "status": "withdrawn",
+                "withdrawn_on": e.effective_on.isoformat(),
+                "suspended_from": None,
+                "suspended_until": None,
+            },
+            notice=not e.recovered,
         )

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Depends, Path, Response
 
-from api.deps import ServicesDep, Staff
-from api.schemas.certificates import CertificateOut, Schedule, Window
+from api.deps import IfMatch, ServicesDep, Staff, require
+from api.schemas.certificates import (
+    CertificateOut,
+    ExtensionIn,
+    ReinstatementIn,
+    Schedule,
+    SuspensionIn,
+    Window,
+    WithdrawalIn,
+)
 from domain.certificate import Certificate
+from domain.people import Actor
 from domain.rulebook.dates import deadline
 from ecpsc.services import Services
 
 router = APIRouter(prefix="/certificates", tags=["certificates"])
 
+DecisionMaker = Annotated[Actor, Depends(require("decision_maker"))]
 CertificateNumber = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 FIRST_SURVEILLANCE_MONTHS = 12
@@ -39,12 +49,10 @@ def schedule_of(certificate: Certificate) -> Schedule:
     )
 
 
-@router.get("/{number}", response_model=CertificateOut)
-def get_certificate(
-    number: CertificateNumber, services: ServicesDep, actor: Staff, response: Response
+def certificate_out(
+    services: Services, certificate: Certificate, response: Response
 ) -> CertificateOut:
-    """A certificate's full record with its schedule."""
-    certificate = services.backoffice.get_certificate(number)
+    """A certificate as staff see it."""
     response.headers["ETag"] = f'"{certificate.version}"'
     return CertificateOut(
         number=certificate.number,
@@ -66,3 +74,95 @@ def get_certificate(
         verification_url=verification_url(services, certificate.number),
         version=certificate.version,
     )
+
+
+@router.get("/{number}", response_model=CertificateOut)
+def get_certificate(
+    number: CertificateNumber, services: ServicesDep, actor: Staff, response: Response
+) -> CertificateOut:
+    """A certificate's full record with its schedule."""
+    return certificate_out(services, services.backoffice.get_certificate(number), response)
+
+
+@router.post("/{number}/suspension", response_model=CertificateOut)
+def suspend(
+    number: CertificateNumber,
+    body: SuspensionIn,
+    services: ServicesDep,
+    actor: DecisionMaker,
+    version: IfMatch,
+    response: Response,
+) -> CertificateOut:
+    """Suspend a certificate for a period (7.2); at most 6 months in all."""
+    certificate = services.backoffice.suspend_certificate(
+        number,
+        reason=body.reason,
+        verified_on=body.verified_on,
+        effective_on=body.effective_on,
+        months=body.months,
+        by=actor,
+        expected_version=version,
+    )
+    services.settle()
+    return certificate_out(services, certificate, response)
+
+
+@router.post("/{number}/suspension/extension", response_model=CertificateOut)
+def extend_suspension(
+    number: CertificateNumber,
+    body: ExtensionIn,
+    services: ServicesDep,
+    actor: DecisionMaker,
+    version: IfMatch,
+    response: Response,
+) -> CertificateOut:
+    """Extend a suspension, never beyond 6 months in all (7.2.2)."""
+    certificate = services.backoffice.extend_suspension(
+        number, months=body.months, by=actor, expected_version=version
+    )
+    services.settle()
+    return certificate_out(services, certificate, response)
+
+
+@router.post("/{number}/reinstatement", response_model=CertificateOut)
+def reinstate(
+    number: CertificateNumber,
+    body: ReinstatementIn,
+    services: ServicesDep,
+    actor: DecisionMaker,
+    version: IfMatch,
+    response: Response,
+) -> CertificateOut:
+    """Reinstate a suspended certificate whose cause was resolved before the end (7.2)."""
+    certificate = services.backoffice.reinstate_certificate(
+        number,
+        verified_on=body.verified_on,
+        effective_on=body.effective_on,
+        by=actor,
+        expected_version=version,
+    )
+    services.settle()
+    return certificate_out(services, certificate, response)
+
+
+@router.post("/{number}/withdrawal", response_model=CertificateOut)
+def withdraw(
+    number: CertificateNumber,
+    body: WithdrawalIn,
+    services: ServicesDep,
+    actor: DecisionMaker,
+    version: IfMatch,
+    response: Response,
+) -> CertificateOut:
+    """Withdraw a certificate for good (7.3)."""
+    certificate = services.backoffice.withdraw_certificate(
+        number,
+        reason=body.reason,
+        verified_on=body.verified_on,
+        effective_on=body.effective_on,
+        recovered=body.recovered,
+        by=actor,
+        expected_version=version,
+    )
+    services.settle()
+    return certificate_out(services, certificate, response)

@@ -20,6 +20,7 @@ from api.schemas.certificates import (
     RegisterPage,
 )
 from api.schemas.common import Text, Uscc
+from domain.certificate import WITHDRAWAL_REASONS
 from domain.errors import NotFound
 from ecpsc.services import Services
 from projections.register import effective_status
@@ -135,3 +136,31 @@ def register_changes(
     rows = services.read_models.view("register").changes(after, limit)
     items = [RegisterChange(**row) for row in rows]
     return RegisterChanges(items=items, next=items[-1].cursor if items else after)
+
+
+@router.get("/notices")
+def withdrawal_notices(
+    services: ServicesDep,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    """Public notices of withdrawn certificates that could not be recovered (7.3.2)."""
+    rows, total = services.read_models.view("register").notices(
+        offset=(page - 1) * page_size, limit=page_size
+    )
+    items = [
+        {
+            "number": r["number"],
+            "organization": {"name": r["organization_name"], "uscc": r["uscc"]},
+            "reason": r["reason"],
+            "reason_text": WITHDRAWAL_REASONS.get(r["reason"], r["reason"]),
+            "withdrawn_on": r["withdrawn_on"],
+            "published_at": r["published_at"],
+            "notice": f"公告：{r['organization_name']} 的商品售后服务评价认证证书 {r['number']}"
+            f" 自 {r['withdrawn_on']} 起撤销，证书未能收回，特此公告。 / Notice: certificate "
+            f"{r['number']} of {r['organization_name']} is withdrawn from {r['withdrawn_on']}; "
+            "it could not be recovered.",
+        }
+        for r in rows
+    ]
+    return {"items": items, "total": total, "page": page, "page_size": page_size}

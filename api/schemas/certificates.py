@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -124,3 +124,61 @@ class RegisterChanges(BaseModel):
 
     items: list[RegisterChange]
     next: int
+
+
+SuspensionReason = Literal[
+    "service_system_failing",
+    "contract_obligations_unmet",
+    "business_suspension_ordered",
+    "licence_lapsed",
+    "requested_by_organization",
+    "surveillance_overdue",
+    "surveillance_failed",
+    "other",
+]
+WithdrawalReason = Literal[
+    "legal_status_cancelled",
+    "serious_dishonesty_list",
+    "refused_inspection_or_false_information",
+    "refused_spot_check",
+    "major_accident",
+    "other_serious_violation",
+    "suspension_expired_unresolved",
+    "management_system_not_run",
+    "misuse_not_corrected",
+    "other",
+]
+Months = Annotated[int, Field(ge=1, le=1200, description="months; the rules allow 6 in all")]
+
+
+class SuspensionIn(Strict):
+    """A suspension (7.2)."""
+
+    reason: SuspensionReason
+    verified_on: BusinessDate
+    effective_on: BusinessDate
+    months: Months = 3
+
+
+class ExtensionIn(Strict):
+    """An extension of a suspension (7.2.2)."""
+
+    months: Months
+
+
+class ReinstatementIn(Strict):
+    """A reinstatement (7.2)."""
+
+    verified_on: BusinessDate
+    effective_on: BusinessDate
+
+
+class WithdrawalIn(Strict):
+    """A withdrawal (7.3)."""
+
+    reason: WithdrawalReason
+    verified_on: BusinessDate
+    effective_on: BusinessDate
+    recovered: bool = Field(
+        default=False, description="the certificate was recovered; otherwise a public notice"
+    )
