@@ -18,6 +18,7 @@ from api.routes import (
     documents,
     people,
     register,
+    regulator,
     rules,
     watchlist,
 )
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         decisions,
         certificates,
         register,
+        regulator,
     ):
         api.include_router(module.router)
     app.include_router(api)

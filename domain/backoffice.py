@@ -28,6 +28,7 @@ from domain.decision import Decision
 from domain.document import Document
 from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
 from domain.people import BOOTSTRAP_ADMIN_ID, ROLES, Actor, User
+from domain.regulator_report import RegulatorReport, ensure_month, first_day, next_month
 from domain.rulebook.audit_time import base_days
 from domain.rulebook.dates import ensure_not_after_today, ensure_not_before, today_in_china
 from domain.rulebook.numbers import two_decimals
@@ -227,10 +228,16 @@ class BackOffice(Application[UUID]):
         """The organization's watchlist record, if it was ever listed."""
         return self._find(WatchlistEntry, WatchlistEntry.create_id(uscc))
 
-    def is_listed(self, uscc: str) -> bool:
-        """Whether the organization is on the watchlist now (4.1.2)."""
+    def is_listed(self, uscc: str, on: date | None = None) -> bool:
+        """Whether the organization is on the watchlist now, or was on a given day (4.1.2).
+
+        A command dated in the past is refused if the organization was listed on its date or
+        is listed now: both make it ineligible.
+        """
         entry = self.watchlist_entry(uscc)
-        return entry is not None and entry.is_listed
+        if entry is None:
+            return False
+        return entry.is_listed or (on is not None and entry.was_listed_on(on))
 
     # -- applications ----------------------------------------------------------------------
 
@@ -290,7 +297,7 @@ class BackOffice(Application[UUID]):
         self._check_business_date("reviewed_on", reviewed_on)
         application = self.get_application(application_id)
         self._check_version(application, expected_version)
-        if outcome == "accepted" and self.is_listed(application.uscc):
+        if outcome == "accepted" and self.is_listed(application.uscc, on=reviewed_on):
             raise RuleViolation(
                 "该组织被责令停业整顿或列入严重违法企业名单，不能受理 / the organization is on "
                 "the watchlist (business suspension order or serious illegal enterprise list) "
@@ -656,7 +663,7 @@ class BackOffice(Application[UUID]):
             )
             self.save(decision)
             return decision, None
-        self._check_grantable(audit)
+        self._check_grantable(audit, decided_on)
         numbering = self._find(
             CertificateNumbering, CertificateNumbering.create_id(decided_on.year)
         ) or CertificateNumbering(year=decided_on.year)
@@ -689,7 +696,7 @@ class BackOffice(Application[UUID]):
         self.save(numbering, decision, certificate)
         return decision, certificate
 
-    def _check_grantable(self, audit: Audit) -> None:
+    def _check_grantable(self, audit: Audit, decided_on: date) -> None:
         """4.6: a passed audit, every corrective action closed, the organization not listed."""
         assert audit.completion is not None
         if not audit.completion["score"]["passed"]:
@@ -702,7 +709,9 @@ class BackOffice(Application[UUID]):
         open_actions = [
             d["corrective_action_id"]
             for d in audit.special_deductions
-            if not self.get_corrective_action(UUID(d["corrective_action_id"])).is_closed
+            if not self.get_corrective_action(UUID(d["corrective_action_id"])).closed_by(
+                decided_on
+            )
         ]
         if open_actions:
             raise RuleViolation(
@@ -711,7 +720,7 @@ class BackOffice(Application[UUID]):
                 code="corrective_actions_open",
                 clause="ZPIC-WF-20 4.4.2.3, 4.6",
             )
-        if self.is_listed(str(audit.organization["uscc"])):
+        if self.is_listed(str(audit.organization["uscc"]), on=decided_on):
             raise RuleViolation(
                 "该组织在监管名单上，不能批准认证 / the organization is on the watchlist",
                 code="ineligible",
@@ -820,3 +829,58 @@ class BackOffice(Application[UUID]):
         )
         self.save(certificate)
         return certificate
+
+    # -- regulator reporting (4.6.4, 7.4, 8.1.3) ------------------------------------------------
+
+    def mark_regulator_month_reported(
+        self,
+        month: str,
+        notification_cursors: list[int],
+        reported_on: date,
+        reference: str,
+        by: Actor,
+    ) -> RegulatorReport:
+        """Record that a finished month's notifications (the batch named) reached the regulator.
+
+        The caller passes the month's pending notification cursors as the read model shows them;
+        a month is reported once, and only after it has ended.
+        """
+        ensure_month(month)
+        self._check_business_date("reported_on", reported_on)
+        if not reference.strip():
+            raise InvalidInput(
+                "reference", "须填写报送回执或编号 / the submission reference is required"
+            )
+        if reported_on < first_day(next_month(month)):
+            raise RuleViolation(
+                f"{month} 尚未结束，不能报送 / the month {month} has not ended; its report "
+                "cannot be submitted yet",
+                code="month_not_ended",
+                clause="ZPIC-WF-20 8.1.3",
+            )
+        already = RuleViolation(
+            f"{month} 的报告已报送 / the report of {month} was already submitted",
+            code="month_already_reported",
+            clause="ZPIC-WF-20 8.1.3",
+        )
+        if self._find(RegulatorReport, RegulatorReport.create_id(month)) is not None:
+            raise already
+        report = RegulatorReport(
+            month=month,
+            notification_cursors=sorted(set(notification_cursors)),
+            reported_on=reported_on,
+            reference=reference.strip(),
+            by=by.id,
+        )
+        try:
+            self.save(report)
+        except IntegrityError:
+            raise already from None
+        return report
+
+    def get_regulator_report(self, month: str) -> RegulatorReport:
+        """The record of a month's report to the regulator (404 when not yet reported)."""
+        ensure_month(month)
+        return self._get(
+            RegulatorReport, RegulatorReport.create_id(month), "监管报告 / regulator report"
+        )

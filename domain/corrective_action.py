@@ -43,6 +43,10 @@ class CorrectiveAction(Aggregate):
         """Whether the correction has been verified."""
         return self.closure is not None
 
+    def closed_by(self, day: date) -> bool:
+        """Whether the correction had been verified on or before a day."""
+        return self.closure is not None and self.closure["verified_on"] <= day  # type: ignore[operator]
+
     def close(self, verified_on: date, evidence: str, by: str) -> None:
         """Record the verification of the correction."""
         if self.is_closed:

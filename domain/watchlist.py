@@ -54,11 +54,21 @@ class WatchlistEntry(Aggregate):
             watchlist: {"source": source, "listed_on": listed_on}
         }
         self.last_delisted_on: date | None = None
+        self.periods: list[dict[str, object]] = [
+            {"watchlist": watchlist, "listed_on": listed_on, "delisted_on": None}
+        ]
 
     @property
     def is_listed(self) -> bool:
         """Whether any listing is in force."""
         return bool(self.listings)
+
+    def was_listed_on(self, day: date) -> bool:
+        """Whether a listing was in force on a day (listed on or before it, not yet delisted)."""
+        return any(
+            p["listed_on"] <= day and (p["delisted_on"] is None or day < p["delisted_on"])  # type: ignore[operator]
+            for p in self.periods
+        )
 
     def list_again(self, watchlist: str, source: str, listed_on: date, by: str) -> None:
         """List the organization (again, or on another list)."""
@@ -78,6 +88,7 @@ class WatchlistEntry(Aggregate):
     @event(Relisted)
     def _relisted(self, watchlist: str, source: str, listed_on: date, by: str) -> None:
         self.listings[watchlist] = {"source": source, "listed_on": listed_on}
+        self.periods.append({"watchlist": watchlist, "listed_on": listed_on, "delisted_on": None})
 
     def delist(self, source: str, delisted_on: date, by: str) -> None:
         """Take the organization off every list it is on."""
@@ -98,3 +109,6 @@ class WatchlistEntry(Aggregate):
     def _delisted(self, source: str, delisted_on: date, by: str) -> None:
         self.listings = {}
         self.last_delisted_on = delisted_on
+        for period in self.periods:
+            if period["delisted_on"] is None:
+                period["delisted_on"] = delisted_on

@@ -13,6 +13,11 @@ from projections.applications import (
     SQLiteApplicationsView,
 )
 from projections.register import PostgresRegisterView, RegisterProjection, SQLiteRegisterView
+from projections.regulator_outbox import (
+    PostgresRegulatorOutboxView,
+    RegulatorOutboxProjection,
+    SQLiteRegulatorOutboxView,
+)
 from projections.view import PostgresView, SQLiteView
 
 
@@ -28,4 +33,5 @@ class ReadModel:
 PROJECTIONS: tuple[ReadModel, ...] = (
     ReadModel(ApplicationsProjection, SQLiteApplicationsView, PostgresApplicationsView),
     ReadModel(RegisterProjection, SQLiteRegisterView, PostgresRegisterView),
+    ReadModel(RegulatorOutboxProjection, SQLiteRegulatorOutboxView, PostgresRegulatorOutboxView),
 )

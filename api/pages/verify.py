@@ -26,7 +26,9 @@ def verify_page(number: CertificateNumber, services: ServicesDep) -> HTMLRespons
     """The certificate's status and validity, readable on a phone."""
     row = services.read_models.view("register").certificate(number)
     if row is None:
-        html = templates.get_template("verify_unknown.html").render(number=number)
+        html = templates.get_template("verify_unknown.html").render(
+            number=number, today=services.backoffice.today()
+        )
         return HTMLResponse(html, status_code=404)
     entry = register_entry(services, dict(row))
     zh, en = STATUS_NAMES[entry.status]
