@@ -207,9 +207,9 @@ class Certificate(Aggregate):
                 clause="ZPIC-WF-20 7",
             )
 
-    @staticmethod
-    def _timing(verified_on: date, effective_on: date) -> tuple[date, bool, bool]:
+    def _timing(self, verified_on: date, effective_on: date) -> tuple[date, bool, bool]:
         """The 5-working-day deadline, whether it is provisional, and whether effect is late."""
+        ensure_not_before("effective_on", effective_on, "issued_on", self.issued_on)
         ensure_not_before("effective_on", effective_on, "verified_on", verified_on)
         due = working_day_deadline(verified_on)
         return due.due_on, due.provisional, effective_on > due.due_on
