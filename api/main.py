@@ -19,6 +19,7 @@ from api.routes import (
     people,
     register,
     regulator,
+    reports,
     rules,
     watchlist,
 )
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         certificates,
         register,
         regulator,
+        reports,
     ):
         api.include_router(module.router)
     app.include_router(api)

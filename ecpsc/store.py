@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
+
+import psycopg
 
 from domain.backoffice import BackOffice
 from ecpsc.settings import Settings
@@ -23,8 +26,10 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_PORT": pg["port"],
             "POSTGRES_USER": pg["user"],
             "POSTGRES_PASSWORD": pg["password"],
-            "POSTGRES_POOL_SIZE": "4",
-            "POSTGRES_MAX_OVERFLOW": "8",
+            # Pools keep one connection and grow on demand: one process holds several (the
+            # application, each projection's runner and view), and idle ones add up.
+            "POSTGRES_POOL_SIZE": "1",
+            "POSTGRES_MAX_OVERFLOW": "9",
             "POSTGRES_CONN_MAX_AGE": "600",
             "POSTGRES_PRE_PING": "y",
         }
@@ -89,8 +94,43 @@ def today_function(settings: Settings) -> Callable[[], date] | None:
     return None if pinned is None else (lambda: pinned)
 
 
+SCHEMA_LOCK_KEY = 27922_2011
+"""The PostgreSQL advisory lock held while a process creates or checks the store's tables."""
+
+
+@contextmanager
+def schema_lock(env: dict[str, str]) -> Iterator[None]:
+    """Serialise table creation across processes starting together (PostgreSQL only).
+
+    The library creates its tables, types and functions when an application starts;
+    two processes doing so at once clash ("tuple concurrently updated").
+    """
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        yield
+        return
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        autocommit=True,
+    ) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
+
+
 def open_backoffice(settings: Settings) -> BackOffice:
     """The back office on the configured store, its event log protected."""
-    backoffice = BackOffice(env=eventsourcing_env(settings), today=today_function(settings))
-    protect_event_log(backoffice)
+    env = eventsourcing_env(settings)
+    with schema_lock(env):
+        backoffice = BackOffice(env=env, today=today_function(settings))
+        try:
+            protect_event_log(backoffice)
+        except BaseException:
+            backoffice.close()
+            raise
     return backoffice

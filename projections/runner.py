@@ -15,6 +15,7 @@ from eventsourcing.projection import ProjectionRunner
 from eventsourcing.utils import Environment
 
 from domain.backoffice import BackOffice
+from ecpsc.store import schema_lock
 from projections.registry import PROJECTIONS, ReadModel
 from projections.view import ViewQueries
 
@@ -39,12 +40,13 @@ class ReadModels:
 
     def _start_runner(self, model: ReadModel) -> None:
         name = model.projection_class.name
-        runner: ProjectionRunner[Any, Any] = ProjectionRunner(
-            application_class=BackOffice,
-            projection_class=model.projection_class,
-            view_class=self._view_class(model),
-            env=self._env,
-        )
+        with schema_lock(self._env):
+            runner: ProjectionRunner[Any, Any] = ProjectionRunner(
+                application_class=BackOffice,
+                projection_class=model.projection_class,
+                view_class=self._view_class(model),
+                env=self._env,
+            )
         runner.__enter__()
         self._runners[name] = runner
         self._views[name] = runner.view
@@ -68,6 +70,7 @@ class ReadModels:
                 except Exception:
                     log.exception("projection %s stopped; restarting it", name)
                 self._close_runner(runner)
+                runner.view.datastore.close()
                 if not self._stopping.is_set():
                     self._start_runner(model)
 
@@ -106,3 +109,7 @@ class ReadModels:
         for runner in self._runners.values():
             self._close_runner(runner)
         self._runners.clear()
+        for view in self._views.values():
+            # The runner closes its application but not its view's connections.
+            view.datastore.close()  # type: ignore[attr-defined]
+        self._views.clear()
