@@ -745,7 +745,11 @@ class BackOffice(Application[UUID]):
 
     # -- certificate status (7) ---------------------------------------------------------------
 
-    def _certificate_for_change(self, number: str, expected_version: int | None) -> Certificate:
+    def _certificate_for_change(
+        self, number: str, expected_version: int | None, **business_dates: date
+    ) -> Certificate:
+        for field, day in business_dates.items():
+            self._check_business_date(field, day)
         certificate = self.get_certificate(number)
         self._check_version(certificate, expected_version)
         if certificate.status == "valid" and certificate.status_on(self.today()) == "expired":
@@ -768,9 +772,9 @@ class BackOffice(Application[UUID]):
         expected_version: int | None = None,
     ) -> Certificate:
         """Suspend a certificate (7.2); a late effect is recorded as it was, and flagged."""
-        self._check_business_date("verified_on", verified_on)
-        self._check_business_date("effective_on", effective_on)
-        certificate = self._certificate_for_change(number, expected_version)
+        certificate = self._certificate_for_change(
+            number, expected_version, verified_on=verified_on, effective_on=effective_on
+        )
         certificate.suspend(
             reason=reason,
             verified_on=verified_on,
@@ -799,9 +803,9 @@ class BackOffice(Application[UUID]):
         expected_version: int | None = None,
     ) -> Certificate:
         """Reinstate a suspended certificate whose cause was resolved in time (7.2)."""
-        self._check_business_date("verified_on", verified_on)
-        self._check_business_date("effective_on", effective_on)
-        certificate = self._certificate_for_change(number, expected_version)
+        certificate = self._certificate_for_change(
+            number, expected_version, verified_on=verified_on, effective_on=effective_on
+        )
         certificate.reinstate(verified_on=verified_on, effective_on=effective_on, by=by.id)
         self.save(certificate)
         return certificate
@@ -817,9 +821,9 @@ class BackOffice(Application[UUID]):
         expected_version: int | None = None,
     ) -> Certificate:
         """Withdraw a certificate for good (7.3); unrecovered, a public notice follows (7.3.2)."""
-        self._check_business_date("verified_on", verified_on)
-        self._check_business_date("effective_on", effective_on)
-        certificate = self._certificate_for_change(number, expected_version)
+        certificate = self._certificate_for_change(
+            number, expected_version, verified_on=verified_on, effective_on=effective_on
+        )
         certificate.withdraw(
             reason=reason,
             verified_on=verified_on,
