@@ -103,8 +103,7 @@ def test_the_generated_requests_reached_the_handlers(server: Server) -> None:
     """Given the generated requests above have run,
     then every operation was exercised, none only ever got 401 (the token worked),
     and some answers were 2xx: the test above did not pass vacuously."""
-    if not server.statuses:
-        pytest.skip("test_no_server_error was not selected in this run")
+    assert server.statuses, "run this whole module: the generated requests come first"
     labels = {operation.ok().label for operation in schema.get_all_operations()}
     assert set(server.statuses) == labels
     for label, counts in server.statuses.items():
