@@ -58,17 +58,17 @@ def required_days(effective_headcount: int, audit_type: str) -> Fraction:
 
     Above the table the figure is the floor the planner's justified time may not go below.
     """
+    t0 = base_days(effective_headcount)  # refuses a headcount below 1, whatever the type
     if audit_type == "supplementary":
         return MINIMUM_SUPPLEMENTARY_DAYS
     factor = TYPE_FACTORS[audit_type]
-    t0 = base_days(effective_headcount)
     base = MINIMUM_BASE_DAYS_ABOVE_TABLE if t0 is None else t0
     return round_up_to_half_day(base * factor)
 
 
 def planner_sets_time(effective_headcount: int, audit_type: str) -> bool:
     """Whether the planner must set the time with a written justification (above the table)."""
-    return audit_type == "supplementary" or base_days(effective_headcount) is None
+    return base_days(effective_headcount) is None or audit_type == "supplementary"
 
 
 def required_onsite_days(required: Fraction) -> Fraction:
