@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -256,9 +256,16 @@ class Audit(Aggregate):
         self.completion: dict[str, Any] | None = None
 
     @staticmethod
-    def id_for_application(application_id: UUID, audit_type: str) -> UUID:
+    def id_for_application(application_id: UUID | str, audit_type: str) -> UUID:
         """The id of an application's audit of a type: one of each per application."""
         return uuid5(NAMESPACE_URL, f"/applications/{application_id}/audits/{audit_type}")
+
+    @staticmethod
+    def create_id(application_id: str | None, audit_type: str) -> UUID:
+        """An application's audit has the id of its type, so a second plan clashes."""
+        if application_id is None:
+            return uuid4()
+        return Audit.id_for_application(application_id, audit_type)
 
     # -- planning ------------------------------------------------------------------------------
 
