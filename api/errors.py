@@ -11,9 +11,12 @@ from domain.errors import DomainError, InvalidInput, NotFound
 from ecpsc.documents import DocumentCorrupted, DocumentMissing
 
 
-def _conflict(code: str, message: str, clause: str) -> JSONResponse:
+def _conflict(
+    code: str, message: str, clause: str, details: dict[str, object] | None = None
+) -> JSONResponse:
     return JSONResponse(
-        status_code=409, content={"code": code, "message": message, "clause": clause}
+        status_code=409,
+        content={**(details or {}), "code": code, "message": message, "clause": clause},
     )
 
 
@@ -45,7 +48,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     def _refused(_: Request, exc: DomainError) -> JSONResponse:
-        return _conflict(exc.code, exc.message, exc.clause)
+        return _conflict(exc.code, exc.message, exc.clause, exc.details)
 
     @app.exception_handler(IntegrityError)
     def _concurrent(_: Request, exc: IntegrityError) -> JSONResponse:

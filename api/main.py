@@ -13,6 +13,7 @@ from api.routes import (
     applications,
     audits,
     certificates,
+    compliance,
     corrective_actions,
     decisions,
     documents,
@@ -21,6 +22,7 @@ from api.routes import (
     regulator,
     reports,
     rules,
+    sweeps,
     watchlist,
 )
 from ecpsc.services import Services
@@ -69,6 +71,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         register,
         regulator,
         reports,
+        sweeps,
+        compliance,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -261,6 +261,11 @@ class Audit(Aggregate):
         return uuid5(NAMESPACE_URL, f"/applications/{application_id}/audits/{audit_type}")
 
     @staticmethod
+    def id_for_certificate(number: str, ordinal: int) -> UUID:
+        """The id of a certificate's n-th audit: while one is open, the next plan clashes."""
+        return uuid5(NAMESPACE_URL, f"/certificates/{number}/audits/{ordinal}")
+
+    @staticmethod
     def create_id(application_id: str | None, audit_type: str) -> UUID:
         """An application's audit has the id of its type, so a second plan clashes."""
         if application_id is None:
@@ -290,6 +295,7 @@ class Audit(Aggregate):
         rulebook_version: str,
         by: str,
         visited_sites: frozenset[str] = frozenset(),
+        audit_id: UUID | None = None,
     ) -> Audit:
         """Check a plan against 4.2 and record it; the planner is offered a sample if none given."""
         ensure_not_before("end_on", end_on, "start_on", start_on)
@@ -316,7 +322,7 @@ class Audit(Aggregate):
         )
         size = sampling.sample_size(len(service_sites), audit_type)
         chosen, offered = choose_sites(service_sites, sites, size, visited_sites)
-        return cls(
+        fields: dict[str, Any] = dict(
             application_id=application_id,
             certificate_number=certificate_number,
             audit_type=audit_type,
@@ -339,6 +345,10 @@ class Audit(Aggregate):
             rulebook_version=rulebook_version,
             by=by,
         )
+        if audit_id is None:
+            return cls(**fields)
+        # A certificate's audits take ids from their order, so a second open plan clashes.
+        return cls._create(cls.Planned, id=audit_id, **fields)
 
     # -- who may record ------------------------------------------------------------------------
 

@@ -18,6 +18,8 @@ from domain.application import CertificationApplication
 from domain.audit import Audit
 from domain.certificate import (
     CERTIFICATION_BASIS,
+    FOLLOW_UPS,
+    WITHDRAWAL_REASONS,
     Certificate,
     CertificateNumbering,
     expiry_for,
@@ -27,12 +29,13 @@ from domain.credentials import ApiToken, new_token, token_digest
 from domain.decision import Decision
 from domain.document import Document
 from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
-from domain.people import BOOTSTRAP_ADMIN_ID, ROLES, Actor, User
+from domain.people import BOOTSTRAP_ADMIN_ID, DEADLINE_JOBS_ID, ROLES, Actor, User
 from domain.regulator_report import RegulatorReport, ensure_month, first_day, next_month
 from domain.rulebook.audit_time import base_days
 from domain.rulebook.dates import ensure_not_after_today, ensure_not_before, today_in_china
 from domain.rulebook.numbers import two_decimals
 from domain.rulebook.version import RULEBOOK_VERSION
+from domain.sweeps import DueChange, SweepJournal, apply_change, due_change
 from domain.uscc import uscc_problem
 from domain.watchlist import WATCHLISTS, WatchlistEntry
 
@@ -259,13 +262,15 @@ class BackOffice(Application[UUID]):
             raise ValueError("effective_headcount must be at least 1")
         self._check_documents_known(documents)
         if certificate_number is not None:
-            # Certificates arrive with the certification-decision capability; until one with
-            # this number exists, a recertification application has nothing to continue.
-            raise RuleViolation(
-                f"证书 {certificate_number} 不存在 / no certificate numbered {certificate_number}",
-                code="unknown_certificate",
-                clause="ZPIC-WF-20 6.1",
-            )
+            certificate = self._certificate_named(certificate_number, "ZPIC-WF-20 6.1")
+            if certificate.organization["uscc"] != organization.get("uscc"):
+                raise RuleViolation(
+                    f"证书 {certificate_number} 属于另一组织 / certificate {certificate_number} "
+                    "belongs to another organization",
+                    code="certificate_of_another_organization",
+                    clause="ZPIC-WF-20 6.1",
+                )
+            certificate.ensure_recertifiable(received_on)
         application = CertificationApplication(
             organization=organization,
             scope=scope,
@@ -411,14 +416,32 @@ class BackOffice(Application[UUID]):
         by: Actor,
         application_id: UUID | None = None,
         certificate_number: str | None = None,
+        effective_headcount: int | None = None,
     ) -> Audit:
-        """Plan an audit of an application against 4.2 (time, team, sample, layers)."""
-        if certificate_number is not None or application_id is None:
-            # Audits of certificates arrive with the certificate lifecycle.
-            raise RuleViolation(
-                f"证书 {certificate_number} 不存在 / no certificate numbered {certificate_number}",
-                code="unknown_certificate",
-                clause="ZPIC-WF-20 5.1",
+        """Plan an audit of an application or a certificate against 4.2 (time, team, sample)."""
+        if application_id is None:
+            if certificate_number is None:
+                raise InvalidInput(
+                    "application_id",
+                    "须指明申请或证书 / name the application or the certificate audited",
+                )
+            return self._plan_certificate_audit(
+                certificate_number=certificate_number,
+                audit_type=audit_type,
+                start_on=start_on,
+                end_on=end_on,
+                team=team,
+                onsite_days=onsite_days,
+                sites=sites,
+                layers=layers,
+                justification=justification,
+                by=by,
+                effective_headcount=effective_headcount,
+            )
+        if certificate_number is not None:
+            raise InvalidInput(
+                "certificate_number",
+                "申请的审查不另填证书号 / an application's audit takes no certificate_number",
             )
         application = self.get_application(application_id)
         if application.status != "contracted":
@@ -463,6 +486,136 @@ class BackOffice(Application[UUID]):
         )
         self.save(audit)
         return audit
+
+    def _certificate_named(self, number: str, clause: str) -> Certificate:
+        """A certificate a command names in its body: unknown → 409 unknown_certificate."""
+        certificate = self._find(Certificate, Certificate.create_id(number))
+        if certificate is None:
+            raise RuleViolation(
+                f"证书 {number} 不存在 / no certificate numbered {number}",
+                code="unknown_certificate",
+                clause=clause,
+            )
+        return certificate
+
+    def _plan_certificate_audit(
+        self,
+        *,
+        certificate_number: str,
+        audit_type: str,
+        start_on: date,
+        end_on: date,
+        team: list[dict[str, Any]],
+        onsite_days: Decimal,
+        sites: list[str],
+        layers: list[str],
+        justification: str | None,
+        by: Actor,
+        effective_headcount: int | None,
+    ) -> Audit:
+        """5.1–5.4: a surveillance or supplementary audit of a live certificate, sized by the
+        organization's current headcount, offering the sites not yet visited this cycle first."""
+        certificate = self._certificate_named(certificate_number, "ZPIC-WF-20 5.1")
+        if audit_type not in ("surveillance", "supplementary"):
+            raise RuleViolation(
+                "证书的审查为监督审查或补充审查，再认证须先提交申请 / a certificate is audited "
+                "by surveillance or supplementary audits; recertification starts with an "
+                "application",
+                code="wrong_audit_type",
+                clause="ZPIC-WF-20 5.1, 6.1",
+            )
+        certificate.ensure_open(action=("审查", "audited"))
+        if certificate.status_on(start_on) == "expired":
+            raise RuleViolation(
+                f"证书已于 {certificate.expires_on.isoformat()} 到期 / the certificate expired "
+                f"after {certificate.expires_on.isoformat()}",
+                code="certificate_expired",
+                clause="ZPIC-WF-20 8.1.2",
+            )
+        if audit_type == "surveillance" and certificate.next_surveillance_due is None:
+            raise RuleViolation(
+                "再认证年度不进行监督审查 / no surveillance is due: the recertification year "
+                "has none",
+                code="no_surveillance_due",
+                clause="ZPIC-WF-20 5.2",
+            )
+        cycle_audit = self.get_audit(UUID(certificate.cycle_audit_id))
+        latest = cycle_audit
+        if certificate.cycle_audits:
+            latest = self.get_audit(UUID(certificate.cycle_audits[-1]["audit_id"]))
+        headcount = effective_headcount or latest.effective_headcount
+        audit_id = Audit.id_for_certificate(certificate.number, certificate.certificate_audits + 1)
+        if self._find(Audit, audit_id) is not None:
+            raise RuleViolation(
+                "该证书已有一次审查在进行中 / an audit of this certificate is planned and not "
+                "yet completed",
+                code="audit_already_planned",
+                clause="ZPIC-WF-20 4.2.4",
+            )
+        audit = Audit.plan(
+            application_id=None,
+            certificate_number=certificate.number,
+            audit_type=audit_type,
+            organization=dict(latest.organization),
+            scope=certificate.scope,
+            effective_headcount=headcount,
+            service_sites=list(latest.service_sites),
+            start_on=start_on,
+            end_on=end_on,
+            team=self._team(team),
+            onsite_days=onsite_days,
+            sites=sites,
+            layers=layers,
+            justification=justification,
+            rulebook_version=RULEBOOK_VERSION,
+            by=by.id,
+            visited_sites=frozenset(cycle_audit.sites) | certificate.visited_sites,
+            audit_id=audit_id,
+        )
+        self.save(audit)
+        return audit
+
+    def previous_cycle(self, audit: Audit) -> dict[str, Any] | None:
+        """6.2: for a recertification audit, the cycle it would renew: scores, special
+        deductions and suspensions (appeals and complaints join them with ZPIC-WF-20 9)."""
+        if audit.audit_type != "recertification" or audit.certificate_number is None:
+            return None
+        certificate = self.get_certificate(audit.certificate_number)
+        cycle_audit = self.get_audit(UUID(certificate.cycle_audit_id))
+        audits = []
+        for aggregate in [cycle_audit] + [
+            self.get_audit(UUID(a["audit_id"])) for a in certificate.cycle_audits
+        ]:
+            if aggregate.id == audit.id or aggregate.completion is None:
+                continue
+            score = aggregate.completion["score"]
+            audits.append(
+                {
+                    "audit_id": str(aggregate.id),
+                    "type": aggregate.audit_type,
+                    "completed_on": aggregate.completion["completed_on"].isoformat(),
+                    "score": score["score"],
+                    "passed": score["passed"],
+                    "grade": score["grade"],
+                    "special_deductions": [
+                        {"category": d["category"], "evidence": d["evidence"]}
+                        for d in aggregate.special_deductions
+                    ],
+                }
+            )
+        return {
+            "certificate_number": certificate.number,
+            "cycle": certificate.cycle,
+            "issued_on": certificate.issued_on.isoformat(),
+            "expires_on": certificate.expires_on.isoformat(),
+            "audits": audits,
+            "suspensions": [
+                {k: v.isoformat() if isinstance(v, date) else v for k, v in s.items()}
+                for s in certificate.cycle_suspensions
+            ],
+            "appeals": [],
+            "complaints": [],
+        }
 
     def get_audit(self, audit_id: UUID) -> Audit:
         """An audit by id, from its events."""
@@ -571,7 +724,23 @@ class BackOffice(Application[UUID]):
             rulebook_version=RULEBOOK_VERSION,
             by=by.id,
         )
-        self.save(audit)
+        certificate = None
+        if audit.application_id is None and audit.certificate_number is not None:
+            certificate = self.get_certificate(audit.certificate_number)
+            if certificate.status in ("valid", "suspended"):
+                assert audit.completion is not None
+                certificate.record_audit(
+                    audit_id=str(audit.id),
+                    audit_type=audit.audit_type,
+                    completed_on=completed_on,
+                    score=audit.completion["score"],
+                    sites=list(audit.sites),
+                    rulebook_version=RULEBOOK_VERSION,
+                    by=by.id,
+                )
+            else:
+                certificate = None
+        self.save(audit, *([certificate] if certificate is not None else []))
         return audit
 
     def get_corrective_action(self, action_id: UUID) -> CorrectiveAction:
@@ -603,26 +772,44 @@ class BackOffice(Application[UUID]):
         reasons: list[str],
         decided_on: date,
         by: Actor,
+        grade: str | None = None,
+        withdrawal_reason: str | None = None,
     ) -> tuple[Decision, Certificate | None]:
         """Grant or refuse certification on a completed audit (4.6); a grant issues the certificate.
+
+        On a failed surveillance or supplementary audit the outcome is its follow-up (5.6).
 
         Concurrent grants clash on the year's numbering and are retried, so numbers stay unique
         and in order; a second decision on the same audit clashes on the decision's id.
         """
         for attempt in range(NUMBERING_ATTEMPTS):
             try:
-                return self._decide(audit_id, outcome, reasons, decided_on, by)
+                return self._decide(
+                    audit_id, outcome, reasons, decided_on, by, grade, withdrawal_reason
+                )
             except IntegrityError:
                 if attempt == NUMBERING_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _decide(
-        self, audit_id: UUID, outcome: str, reasons: list[str], decided_on: date, by: Actor
+        self,
+        audit_id: UUID,
+        outcome: str,
+        reasons: list[str],
+        decided_on: date,
+        by: Actor,
+        grade: str | None = None,
+        withdrawal_reason: str | None = None,
     ) -> tuple[Decision, Certificate | None]:
         self._check_business_date("decided_on", decided_on)
-        if outcome not in ("grant", "refuse"):
+        if outcome not in ("grant", "refuse", *FOLLOW_UPS):
             raise InvalidInput("outcome", f"未知决定 / unknown outcome {outcome!r}")
+        if withdrawal_reason is not None and withdrawal_reason not in WITHDRAWAL_REASONS:
+            raise InvalidInput(
+                "withdrawal_reason",
+                f"未知撤销原因 / unknown withdrawal reason {withdrawal_reason!r}",
+            )
         audit = self.get_audit(audit_id)
         if audit.completion is None:
             raise RuleViolation(
@@ -647,6 +834,17 @@ class BackOffice(Application[UUID]):
         completed_on = audit.completion["completed_on"]
         ensure_not_before("decided_on", decided_on, "the audit's completion", completed_on)
         score = audit.completion["score"]
+        if audit.application_id is None:
+            return self._follow_up(
+                audit, decision_id, outcome, reasons, decided_on, by, grade, withdrawal_reason
+            )
+        if outcome in FOLLOW_UPS:
+            raise RuleViolation(
+                "后续处理只适用于未通过的监督或补充审查 / a follow-up applies only to a failed "
+                "surveillance or supplementary audit; this audit calls for grant or refuse",
+                code="wrong_outcome",
+                clause="ZPIC-WF-20 4.6, 5.6",
+            )
         if outcome == "refuse":
             if not reasons:
                 raise InvalidInput("reasons", "不予认证须说明理由 / a refusal needs its reasons")
@@ -664,6 +862,8 @@ class BackOffice(Application[UUID]):
             self.save(decision)
             return decision, None
         self._check_grantable(audit, decided_on)
+        if audit.audit_type == "recertification" and audit.certificate_number is not None:
+            return self._recertify(audit, decision_id, reasons, decided_on, by)
         numbering = self._find(
             CertificateNumbering, CertificateNumbering.create_id(decided_on.year)
         ) or CertificateNumbering(year=decided_on.year)
@@ -696,6 +896,98 @@ class BackOffice(Application[UUID]):
         self.save(numbering, decision, certificate)
         return decision, certificate
 
+    def _recertify(
+        self,
+        audit: Audit,
+        decision_id: UUID,
+        reasons: list[str],
+        decided_on: date,
+        by: Actor,
+    ) -> tuple[Decision, Certificate | None]:
+        """6.3: a recertification grant continues the certificate under the same number."""
+        assert audit.completion is not None and audit.certificate_number is not None
+        grade = audit.completion["score"]["grade"]
+        certificate = self.get_certificate(audit.certificate_number)
+        decision = Decision(
+            audit_id=str(audit.id),
+            application_id=audit.application_id,
+            outcome="grant",
+            reasons=reasons,
+            decided_on=decided_on,
+            certificate_number=certificate.number,
+            grade=grade,
+            rulebook_version=RULEBOOK_VERSION,
+            by=by.id,
+        )
+        certificate.recertify(
+            decision_id=str(decision_id),
+            audit_id=str(audit.id),
+            application_id=audit.application_id,
+            decided_on=decided_on,
+            grade=grade,
+            organization={k: audit.organization[k] for k in ("name", "uscc", "address")},
+            scope=audit.scope,
+            sites=self._covered_sites(audit),
+            rulebook_version=RULEBOOK_VERSION,
+            by=by.id,
+        )
+        self.save(decision, certificate)
+        return decision, certificate
+
+    def _follow_up(
+        self,
+        audit: Audit,
+        decision_id: UUID,
+        outcome: str,
+        reasons: list[str],
+        decided_on: date,
+        by: Actor,
+        grade: str | None,
+        withdrawal_reason: str | None,
+    ) -> tuple[Decision, Certificate | None]:
+        """5.6: the follow-up of a failed surveillance or supplementary audit."""
+        assert audit.completion is not None and audit.certificate_number is not None
+        if audit.completion["score"]["passed"]:
+            raise RuleViolation(
+                "审查已通过，等级已随审查调整，无需决定 / the audit passed; the grade followed "
+                "it on completion and no decision is needed",
+                code="no_decision_needed",
+                clause="ZPIC-WF-20 5.5",
+            )
+        if outcome not in FOLLOW_UPS:
+            raise RuleViolation(
+                "未通过的监督审查须决定后续处理：补充审查、降级、暂停或撤销 / a failed "
+                "surveillance calls for a follow-up: supplementary_audit, downgrade, suspend "
+                "or withdraw",
+                code="follow_up_required",
+                clause="ZPIC-WF-20 5.6",
+            )
+        if not reasons:
+            raise InvalidInput("reasons", "后续处理须说明理由 / a follow-up needs its reasons")
+        certificate = self.get_certificate(audit.certificate_number)
+        certificate.decide_follow_up(
+            audit_id=str(audit.id),
+            decision_id=str(decision_id),
+            follow_up=outcome,
+            decided_on=decided_on,
+            grade=grade,
+            reason=withdrawal_reason,
+            by=by.id,
+        )
+        decision = Decision(
+            audit_id=str(audit.id),
+            application_id=None,
+            outcome=outcome,
+            reasons=reasons,
+            decided_on=decided_on,
+            certificate_number=certificate.number,
+            grade=certificate.grade,
+            rulebook_version=RULEBOOK_VERSION,
+            by=by.id,
+        )
+        self.save(decision, certificate)
+        return decision, certificate
+
     def _check_grantable(self, audit: Audit, decided_on: date) -> None:
         """4.6: a passed audit, every corrective action closed, the organization not listed."""
         assert audit.completion is not None
@@ -709,9 +1001,7 @@ class BackOffice(Application[UUID]):
         open_actions = [
             d["corrective_action_id"]
             for d in audit.special_deductions
-            if not self.get_corrective_action(UUID(d["corrective_action_id"])).closed_by(
-                decided_on
-            )
+            if not self.get_corrective_action(UUID(d["corrective_action_id"])).closed_by(decided_on)
         ]
         if open_actions:
             raise RuleViolation(
@@ -833,6 +1123,65 @@ class BackOffice(Application[UUID]):
         )
         self.save(certificate)
         return certificate
+
+    def recover_certificate(
+        self, number: str, recovered_on: date, by: Actor, expected_version: int | None = None
+    ) -> Certificate:
+        """Record that a withdrawn certificate was recovered (7.3.2)."""
+        self._check_business_date("recovered_on", recovered_on)
+        certificate = self.get_certificate(number)
+        self._check_version(certificate, expected_version)
+        certificate.recover(recovered_on=recovered_on, by=by.id)
+        self.save(certificate)
+        return certificate
+
+    # -- the deadline jobs (5.3, 7.3.1, 8.1.2) ------------------------------------------------
+
+    def sweep(self, as_of: date, numbers: list[str]) -> list[DueChange]:
+        """Record every change the rules owe the named certificates as of a day, in date order.
+
+        Idempotent: a change already recorded is not due any more, so a second run for the same
+        day finds nothing. The caller passes candidates (the register's); each certificate's own
+        events decide. A concurrent command on the same certificate is retried once reloaded.
+        """
+        self._check_business_date("as_of", as_of)
+        done: list[DueChange] = []
+        for number in numbers:
+            for _attempt in range(NUMBERING_ATTEMPTS):
+                certificate = self._find(Certificate, Certificate.create_id(number))
+                if certificate is None:
+                    break
+                changes = []
+                while (change := due_change(certificate, as_of)) is not None:
+                    apply_change(certificate, change, by=DEADLINE_JOBS_ID)
+                    changes.append(change)
+                if not changes:
+                    break
+                try:
+                    self.save(certificate)
+                except IntegrityError:
+                    continue
+                done += changes
+                break
+        self._journal(as_of, done)
+        return done
+
+    def _journal(self, as_of: date, changes: list[DueChange]) -> None:
+        for _ in range(NUMBERING_ATTEMPTS):
+            journal = self._find(SweepJournal, SweepJournal.create_id()) or SweepJournal()
+            journal.swept(
+                as_of=as_of, changes=[c.as_record() for c in changes], by=DEADLINE_JOBS_ID
+            )
+            try:
+                self.save(journal)
+                return
+            except IntegrityError:
+                continue
+
+    def days_to_sweep(self) -> list[date]:
+        """The days the daily run owes: each since the last swept, through today."""
+        journal = self._find(SweepJournal, SweepJournal.create_id()) or SweepJournal()
+        return journal.days_to_catch_up(self.today())
 
     # -- regulator reporting (4.6.4, 7.4, 8.1.3) ------------------------------------------------
 

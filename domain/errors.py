@@ -9,9 +9,17 @@ class DomainError(Exception):
     code = "rule_violation"
     clause = "ZPIC-WF-20"
 
-    def __init__(self, message: str, *, code: str | None = None, clause: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        clause: str | None = None,
+        details: dict[str, object] | None = None,
+    ):
         super().__init__(message)
         self.message = message
+        self.details = details or {}
         if code is not None:
             self.code = code
         if clause is not None:

@@ -21,6 +21,9 @@ ROLES: tuple[str, ...] = (
 BOOTSTRAP_ADMIN_ID = "bootstrap-admin"
 """The actor recorded for commands given with ECPSC_ADMIN_TOKEN (no user record behind it)."""
 
+DEADLINE_JOBS_ID = "deadline-jobs"
+"""The actor recorded for what the deadline jobs do by rule (5.3, 7.3.1, 8.1.2)."""
+
 
 class User(Aggregate):
     """A member of the certification body's staff."""

@@ -282,3 +282,34 @@ class RegisterProjection(Projection[RegisterQueries]):
             },
             notice=not e.recovered,
         )
+
+    @process_event.register
+    def _grade_changed(self, e: Certificate.GradeChanged, tracking: Tracking) -> None:
+        self._status(e, tracking, "grade_changed", {"grade": e.grade_to})
+
+    @process_event.register
+    def _recertified(self, e: Certificate.Recertified, tracking: Tracking) -> None:
+        org = e.organization
+        self._status(
+            e,
+            tracking,
+            "recertified",
+            {
+                "organization_name": org["name"],
+                "address": org["address"],
+                "scope": e.scope,
+                "sites": json.dumps(e.sites, ensure_ascii=False),
+                "grade": e.grade,
+                "issued_on": e.reissued_on.isoformat(),
+                "expires_on": e.expires_on.isoformat(),
+            },
+        )
+
+    @process_event.register
+    def _expired(self, e: Certificate.Expired, tracking: Tracking) -> None:
+        self._status(
+            e,
+            tracking,
+            "expired",
+            {"status": "expired", "suspended_from": None, "suspended_until": None},
+        )

@@ -12,6 +12,16 @@ from projections.applications import (
     PostgresApplicationsView,
     SQLiteApplicationsView,
 )
+from projections.certificate_deadlines import (
+    CertificateDeadlinesProjection,
+    PostgresDeadlineView,
+    SQLiteDeadlineView,
+)
+from projections.compliance import (
+    ComplianceProjection,
+    PostgresComplianceView,
+    SQLiteComplianceView,
+)
 from projections.register import PostgresRegisterView, RegisterProjection, SQLiteRegisterView
 from projections.regulator_outbox import (
     PostgresRegulatorOutboxView,
@@ -34,4 +44,6 @@ PROJECTIONS: tuple[ReadModel, ...] = (
     ReadModel(ApplicationsProjection, SQLiteApplicationsView, PostgresApplicationsView),
     ReadModel(RegisterProjection, SQLiteRegisterView, PostgresRegisterView),
     ReadModel(RegulatorOutboxProjection, SQLiteRegulatorOutboxView, PostgresRegulatorOutboxView),
+    ReadModel(CertificateDeadlinesProjection, SQLiteDeadlineView, PostgresDeadlineView),
+    ReadModel(ComplianceProjection, SQLiteComplianceView, PostgresComplianceView),
 )

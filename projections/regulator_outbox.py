@@ -39,6 +39,7 @@ NOTIFICATION_STATUSES = ("pending", "reported")
 
 CHANGES: dict[str, str] = {
     "issued": "颁发",
+    "recertified": "再认证换发",
     "grade_changed": "级别变更",
     "suspended": "暂停",
     "reinstated": "恢复",
@@ -49,6 +50,7 @@ CHANGES: dict[str, str] = {
 
 STATUS_AFTER: dict[str, str] = {
     "issued": "valid",
+    "recertified": "valid",
     "suspended": "suspended",
     "reinstated": "valid",
     "withdrawn": "withdrawn",
@@ -325,6 +327,29 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
     @process_event.register
     def _withdrawn(self, e: Certificate.Withdrawn, tracking: Tracking) -> None:
         self._notify(e, tracking, "withdrawn", e.effective_on)
+
+    @process_event.register
+    def _grade_changed(self, e: Certificate.GradeChanged, tracking: Tracking) -> None:
+        self._notify(e, tracking, "grade_changed", e.effective_on, e.audit_id, grade=e.grade_to)
+
+    @process_event.register
+    def _recertified(self, e: Certificate.Recertified, tracking: Tracking) -> None:
+        self._notify(
+            e,
+            tracking,
+            "recertified",
+            e.reissued_on,
+            e.audit_id,
+            organization_name=e.organization["name"],
+            scope=e.scope,
+            grade=e.grade,
+            issued_on=e.reissued_on.isoformat(),
+            expires_on=e.expires_on.isoformat(),
+        )
+
+    @process_event.register
+    def _expired(self, e: Certificate.Expired, tracking: Tracking) -> None:
+        self._notify(e, tracking, "expired", e.expired_on)
 
     def _notify(
         self,

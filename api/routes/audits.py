@@ -36,7 +36,11 @@ def _days(value: Decimal) -> str:
     return two_decimals(Fraction(value))
 
 
-def audit_out(audit: Audit, response: Response | None = None) -> AuditOut:
+def audit_out(
+    audit: Audit,
+    response: Response | None = None,
+    previous_cycle: dict[str, Any] | None = None,
+) -> AuditOut:
     """An audit as the API shows it; the score is the recorded one once completed."""
     if response is not None:
         response.headers["ETag"] = f'"{audit.version}"'
@@ -71,6 +75,7 @@ def audit_out(audit: Audit, response: Response | None = None) -> AuditOut:
         score=ScoreOut(**score),
         completed_on=completion["completed_on"] if completion else None,
         actual_onsite_days=_days(completion["onsite_days"]) if completion else None,
+        previous_cycle=previous_cycle,
         version=audit.version,
     )
 
@@ -95,18 +100,21 @@ def plan_audit(
         layers=list(body.layers),
         justification=body.justification,
         by=actor,
+        effective_headcount=body.effective_headcount,
     )
     services.settle()
     response.headers["Location"] = f"/api/v1/audits/{audit.id}"
-    return audit_out(audit, response)
+    return audit_out(audit, response, services.backoffice.previous_cycle(audit))
 
 
 @router.get("/{audit_id}", response_model=AuditOut)
 def get_audit(
     audit_id: AuditId, services: ServicesDep, actor: Staff, response: Response
 ) -> AuditOut:
-    """One audit with its plan, records and (current or final) score."""
-    return audit_out(services.backoffice.get_audit(audit_id), response)
+    """One audit with its plan, records and (current or final) score; a recertification audit
+    also shows the cycle it renews (6.2)."""
+    audit = services.backoffice.get_audit(audit_id)
+    return audit_out(audit, response, services.backoffice.previous_cycle(audit))
 
 
 @router.post("/{audit_id}/findings", status_code=status.HTTP_201_CREATED)

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, Path, Response
 from api.deps import IfMatch, ServicesDep, Staff, require
 from api.schemas.certificates import (
     CertificateOut,
+    CycleAudit,
     ExtensionIn,
+    RecoveryIn,
     ReinstatementIn,
     Schedule,
     SuspensionIn,
@@ -18,16 +20,12 @@ from api.schemas.certificates import (
 )
 from domain.certificate import Certificate
 from domain.people import Actor
-from domain.rulebook.dates import deadline
 from ecpsc.services import Services
 
 router = APIRouter(prefix="/certificates", tags=["certificates"])
 
 DecisionMaker = Annotated[Actor, Depends(require("decision_maker"))]
 CertificateNumber = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
-
-FIRST_SURVEILLANCE_MONTHS = 12
-RECERTIFICATION_WINDOW_MONTHS = 3
 
 
 def verification_url(services: Services, number: str) -> str:
@@ -36,16 +34,13 @@ def verification_url(services: Services, number: str) -> str:
 
 
 def schedule_of(certificate: Certificate) -> Schedule:
-    """What is due: the first surveillance by 12 months after issue (5.2), the window (6.1)."""
+    """What is due (5.2, 6.1), from the certificate's events; nothing once it has ended."""
     active = certificate.status in ("valid", "suspended")
+    window = certificate.recertification_window
     return Schedule(
-        next_surveillance_due=deadline(certificate.issued_on, FIRST_SURVEILLANCE_MONTHS)
-        if active
-        else None,
-        recertification_window=Window(
-            opens_on=deadline(certificate.expires_on, -RECERTIFICATION_WINDOW_MONTHS),
-            closes_on=certificate.expires_on,
-        ),
+        next_surveillance_due=certificate.next_surveillance_due if active else None,
+        last_surveillance_on=certificate.last_surveillance_on,
+        recertification_window=Window(opens_on=window.opens_on, closes_on=window.closes_on),
     )
 
 
@@ -71,6 +66,11 @@ def certificate_out(
         decision_id=certificate.decision_id,
         application_id=certificate.application_id,
         schedule=schedule_of(certificate),
+        cycle=certificate.cycle,
+        cycle_audits=[CycleAudit(**audit) for audit in certificate.cycle_audits],
+        follow_up_pending=certificate.follow_up_pending,
+        expired_on=certificate.expired_on,
+        recovered=certificate.recovered,
         verification_url=verification_url(services, certificate.number),
         version=certificate.version,
     )
@@ -163,6 +163,23 @@ def withdraw(
         recovered=body.recovered,
         by=actor,
         expected_version=version,
+    )
+    services.settle()
+    return certificate_out(services, certificate, response)
+
+
+@router.post("/{number}/recovery", response_model=CertificateOut)
+def recover(
+    number: CertificateNumber,
+    body: RecoveryIn,
+    services: ServicesDep,
+    actor: DecisionMaker,
+    version: IfMatch,
+    response: Response,
+) -> CertificateOut:
+    """Record that a withdrawn certificate was recovered (7.3.2)."""
+    certificate = services.backoffice.recover_certificate(
+        number, recovered_on=body.recovered_on, by=actor, expected_version=version
     )
     services.settle()
     return certificate_out(services, certificate, response)

@@ -39,13 +39,16 @@ def decision_out(decision: Decision, response: Response) -> DecisionOut:
 def decide(
     body: DecisionIn, services: ServicesDep, actor: DecisionMaker, response: Response
 ) -> DecisionOut:
-    """Grant or refuse certification; only someone off the audit team may decide (4.6.1)."""
+    """Grant or refuse certification, or follow up a failed surveillance (4.6, 5.6); only
+    someone off the audit team may decide (4.6.1)."""
     decision, _ = services.backoffice.decide(
         body.audit_id,
         outcome=body.outcome,
         reasons=list(body.reasons),
         decided_on=body.decided_on,
         by=actor,
+        grade=body.grade,
+        withdrawal_reason=body.withdrawal_reason,
     )
     services.settle()
     response.headers["Location"] = f"/api/v1/decisions/{decision.id}"

@@ -44,6 +44,12 @@ class AuditIn(Strict):
         max_length=3,
     )
     justification: LongText | None = None
+    effective_headcount: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000_000,
+        description="a certificate audit's current headcount; the last audit's when not given",
+    )
 
     @model_validator(mode="after")
     def _one_subject(self) -> Self:
@@ -165,6 +171,11 @@ class AuditOut(BaseModel):
     score: ScoreOut
     completed_on: date | None
     actual_onsite_days: str | None
+    previous_cycle: dict[str, Any] | None = Field(
+        default=None,
+        description="a recertification audit's view of the cycle it renews: scores, special "
+        "deductions, suspensions, appeals and complaints (6.2)",
+    )
     version: int
 
 

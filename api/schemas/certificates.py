@@ -12,15 +12,43 @@ from api.schemas.common import BusinessDate, Strict, Text
 
 Grade = Literal["five_star", "four_star", "three_star", "compliant"]
 CertificateStatus = Literal["valid", "suspended", "withdrawn", "expired"]
+SuspensionReason = Literal[
+    "service_system_failing",
+    "contract_obligations_unmet",
+    "business_suspension_ordered",
+    "licence_lapsed",
+    "requested_by_organization",
+    "surveillance_overdue",
+    "surveillance_failed",
+    "other",
+]
+WithdrawalReason = Literal[
+    "legal_status_cancelled",
+    "serious_dishonesty_list",
+    "refused_inspection_or_false_information",
+    "refused_spot_check",
+    "major_accident",
+    "other_serious_violation",
+    "suspension_expired_unresolved",
+    "management_system_not_run",
+    "misuse_not_corrected",
+    "other",
+]
 
 
 class DecisionIn(Strict):
     """A certification decision on a completed audit."""
 
     audit_id: UUID
-    outcome: Literal["grant", "refuse"]
+    outcome: Literal["grant", "refuse", "supplementary_audit", "downgrade", "suspend", "withdraw"]
     reasons: list[Text] = Field(default_factory=list, max_length=100)
     decided_on: BusinessDate
+    grade: Grade | None = Field(default=None, description="the new grade of a downgrade (5.6)")
+    withdrawal_reason: WithdrawalReason | None = Field(
+        default=None,
+        description="for a withdrawal after a failed surveillance (7.3.1); "
+        "management_system_not_run when not given",
+    )
 
 
 class DecisionOut(BaseModel):
@@ -47,10 +75,25 @@ class Window(BaseModel):
 
 
 class Schedule(BaseModel):
-    """What is due next (5.2, 6.1)."""
+    """What is due next (5.2, 6.1), recomputed from the certificate's events."""
 
-    next_surveillance_due: date | None
+    next_surveillance_due: date | None = Field(
+        description="None once withdrawn or expired, and in the recertification year (5.2)"
+    )
+    last_surveillance_on: date | None
     recertification_window: Window
+
+
+class CycleAudit(BaseModel):
+    """A surveillance or supplementary audit of the current cycle."""
+
+    audit_id: str
+    audit_type: str
+    completed_on: date
+    score: str
+    passed: bool
+    grade: Grade | None
+    sites: list[str]
 
 
 class CertificateOut(BaseModel):
@@ -72,6 +115,13 @@ class CertificateOut(BaseModel):
     decision_id: str
     application_id: str | None
     schedule: Schedule
+    cycle: int = Field(description="1 for the first 3 years, 2 after one recertification, ...")
+    cycle_audits: list[CycleAudit]
+    follow_up_pending: str | None = Field(
+        description="the failed audit awaiting a decision maker's follow-up (5.6)"
+    )
+    expired_on: date | None
+    recovered: bool
     verification_url: str
     version: int
 
@@ -126,28 +176,6 @@ class RegisterChanges(BaseModel):
     next: int
 
 
-SuspensionReason = Literal[
-    "service_system_failing",
-    "contract_obligations_unmet",
-    "business_suspension_ordered",
-    "licence_lapsed",
-    "requested_by_organization",
-    "surveillance_overdue",
-    "surveillance_failed",
-    "other",
-]
-WithdrawalReason = Literal[
-    "legal_status_cancelled",
-    "serious_dishonesty_list",
-    "refused_inspection_or_false_information",
-    "refused_spot_check",
-    "major_accident",
-    "other_serious_violation",
-    "suspension_expired_unresolved",
-    "management_system_not_run",
-    "misuse_not_corrected",
-    "other",
-]
 Months = Annotated[int, Field(ge=1, le=1200, description="months; the rules allow 6 in all")]
 
 
@@ -171,6 +199,34 @@ class ReinstatementIn(Strict):
 
     verified_on: BusinessDate
     effective_on: BusinessDate
+
+
+class RecoveryIn(Strict):
+    """The withdrawn certificate came back (7.3.2)."""
+
+    recovered_on: BusinessDate
+
+
+class SweepIn(Strict):
+    """Run the deadline jobs as of a day."""
+
+    as_of: BusinessDate
+
+
+class SweepChange(BaseModel):
+    """A change the deadline jobs recorded."""
+
+    number: str
+    change: Literal["suspend", "withdraw", "expire"]
+    effective_on: date
+    reason: str | None
+
+
+class SweepOut(BaseModel):
+    """What a sweep did (nothing when run again for the same day)."""
+
+    as_of: date
+    changes: list[SweepChange]
 
 
 class WithdrawalIn(Strict):

@@ -290,6 +290,7 @@ def test_a_grant_issues_a_certificate_valid_36_months_with_its_schedule(
     assert certificate["expires_on"] == "2029-11-27"
     assert certificate["schedule"] == {
         "next_surveillance_due": "2027-11-28",
+        "last_surveillance_on": None,
         "recertification_window": {"opens_on": "2029-08-27", "closes_on": "2029-11-27"},
     }
     assert certificate["organization"] == {

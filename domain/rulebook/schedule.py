@@ -1,0 +1,74 @@
+"""The certificate's calendar: surveillance and recertification (ZPIC-WF-20 5.2, 5.3, 6.1).
+
+rules.md §6 and §7 in one place: when each surveillance falls due, which year has none, when
+the recertification window opens and closes, and what a recertification continues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.rulebook.dates import deadline, period_last_day
+
+FIRST_SURVEILLANCE_MONTHS = 12
+"""5.2: the first surveillance is completed within 12 months of the (re)issue decision."""
+
+NEXT_SURVEILLANCE_MONTHS = 15
+"""5.2: after a surveillance on d, the next by d + 15 months or 31 December of year(d) + 1."""
+
+RECERTIFICATION_WINDOW_MONTHS = 3
+"""6.1: the recertification window opens 3 months before expiry and closes at expiry."""
+
+CYCLE_MONTHS = 36
+"""8.1.2, 6.3: each cycle is a period of 36 months."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A closed range of days."""
+
+    opens_on: date
+    closes_on: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.opens_on <= day <= self.closes_on
+
+
+def first_surveillance_due(issued_on: date) -> date:
+    """Due by 12 months after the (re)issue decision (5.2; issued 2026-03-10 → 2027-03-10)."""
+    return deadline(issued_on, FIRST_SURVEILLANCE_MONTHS)
+
+
+def surveillance_due_after(completed_on: date, expires_on: date) -> date | None:
+    """The next surveillance after one completed on d, or None in the recertification year.
+
+    The earlier of d + 15 months and 31 December of year(d) + 1; that next year has no
+    surveillance when it is the year of the expiry date (5.2).
+    """
+    next_year = completed_on.year + 1
+    if next_year >= expires_on.year:
+        return None
+    return min(deadline(completed_on, NEXT_SURVEILLANCE_MONTHS), date(next_year, 12, 31))
+
+
+def next_surveillance_due(
+    issued_on: date, expires_on: date, last_surveillance_on: date | None
+) -> date | None:
+    """The surveillance due date of a cycle: the first, or the one after the last completed."""
+    if last_surveillance_on is None:
+        first = first_surveillance_due(issued_on)
+        return first if first.year < expires_on.year else None
+    return surveillance_due_after(last_surveillance_on, expires_on)
+
+
+def recertification_window(expires_on: date) -> Window:
+    """6.1: from the same day 3 months before expiry (or that month's last day) to expiry."""
+    return Window(deadline(expires_on, -RECERTIFICATION_WINDOW_MONTHS), expires_on)
+
+
+def renewed_cycle(expires_on: date) -> tuple[date, date]:
+    """6.3: a recertification continues the certificate for a period of 36 months from the day
+    after the old expiry; the first and last days of the new cycle."""
+    starts_on = expires_on + timedelta(days=1)
+    return starts_on, period_last_day(starts_on, CYCLE_MONTHS)

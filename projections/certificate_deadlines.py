@@ -1,0 +1,127 @@
+"""The dates by which the rules change a certificate by themselves (5.3, 7.3.1, 8.1.2).
+
+The deadline jobs ask this model which certificates may owe a change as of a day, then let each
+certificate's own events decide, so the model only has to be a superset, never the truth.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from domain.certificate import Certificate
+from domain.rulebook.schedule import next_surveillance_due
+from projections.view import PostgresView, SQLiteView, Statement, ViewQueries
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class DeadlineQueries(ViewQueries):
+    """Live certificates and the dates that bound them."""
+
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS certificate_deadlines ("
+        " certificate_id TEXT PRIMARY KEY,"
+        " number TEXT NOT NULL UNIQUE,"
+        " status TEXT NOT NULL,"
+        " expires_on TEXT NOT NULL,"
+        " surveillance_due TEXT,"
+        " suspended_until TEXT)",
+        "CREATE INDEX IF NOT EXISTS certificate_deadlines_live"
+        " ON certificate_deadlines (status, expires_on)",
+    )
+
+    def due(self, as_of: date) -> list[str]:
+        """Numbers of live certificates with a rule-driven change possibly due on or before as_of:
+        expiry, an overdue surveillance (valid ones) or an ended suspension (suspended ones)."""
+        day = as_of.isoformat()
+        rows = self.rows(
+            "SELECT number FROM certificate_deadlines WHERE status IN ('valid', 'suspended')"
+            " AND (expires_on < ?"
+            " OR (status = 'valid' AND surveillance_due < ?)"
+            " OR (status = 'suspended' AND suspended_until < ?))"
+            " ORDER BY number",
+            [day, day, day],
+        )
+        return [str(row["number"]) for row in rows]
+
+
+class SQLiteDeadlineView(DeadlineQueries, SQLiteView):
+    """Deadlines on the embedded store."""
+
+
+class PostgresDeadlineView(DeadlineQueries, PostgresView):
+    """Deadlines on PostgreSQL."""
+
+
+class CertificateDeadlinesProjection(Projection[DeadlineQueries]):
+    """Keeps each live certificate's expiry, surveillance due date and suspension end."""
+
+    name = "certificate_deadlines"
+
+    @singledispatchmethod
+    def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
+        """Other events only advance the tracking."""
+        self.view.write([], tracking)
+
+    def _update(self, e: Any, tracking: Tracking, **columns: Any) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        statement: Statement = (
+            f"UPDATE certificate_deadlines SET {assignments} WHERE certificate_id = ?",
+            [*columns.values(), str(e.originator_id)],
+        )
+        self.view.write([statement], tracking)
+
+    @process_event.register
+    def _issued(self, e: Certificate.Issued, tracking: Tracking) -> None:
+        due = next_surveillance_due(e.issued_on, e.expires_on, None)
+        self.view.write(
+            [
+                (
+                    "INSERT INTO certificate_deadlines (certificate_id, number, status,"
+                    " expires_on, surveillance_due) VALUES (?, ?, 'valid', ?, ?)",
+                    [str(e.originator_id), e.number, e.expires_on.isoformat(), _day(due)],
+                )
+            ],
+            tracking,
+        )
+
+    @process_event.register
+    def _audit_completed(self, e: Certificate.AuditCompleted, tracking: Tracking) -> None:
+        self._update(e, tracking, surveillance_due=_day(e.next_surveillance_due))
+
+    @process_event.register
+    def _recertified(self, e: Certificate.Recertified, tracking: Tracking) -> None:
+        self._update(
+            e,
+            tracking,
+            expires_on=e.expires_on.isoformat(),
+            surveillance_due=_day(e.next_surveillance_due),
+        )
+
+    @process_event.register
+    def _suspended(self, e: Certificate.Suspended, tracking: Tracking) -> None:
+        self._update(e, tracking, status="suspended", suspended_until=_day(e.suspended_until))
+
+    @process_event.register
+    def _extended(self, e: Certificate.SuspensionExtended, tracking: Tracking) -> None:
+        self._update(e, tracking, suspended_until=_day(e.suspended_until))
+
+    @process_event.register
+    def _reinstated(self, e: Certificate.Reinstated, tracking: Tracking) -> None:
+        self._update(e, tracking, status="valid", suspended_until=None)
+
+    @process_event.register
+    def _withdrawn(self, e: Certificate.Withdrawn, tracking: Tracking) -> None:
+        self._update(e, tracking, status="withdrawn")
+
+    @process_event.register
+    def _expired(self, e: Certificate.Expired, tracking: Tracking) -> None:
+        self._update(e, tracking, status="expired")
