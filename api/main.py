@@ -27,6 +27,7 @@ from api.routes import (
 )
 from ecpsc.services import Services
 from ecpsc.settings import Settings
+from workers.embedded import EmbeddedJobs
 
 API_PREFIX = "/api/v1"
 
@@ -45,9 +46,12 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     async def lifespan(app: FastAPI) -> Any:
         services = Services(settings, run_projections=run)
         app.state.services = services
+        jobs = EmbeddedJobs(services) if settings.daily_jobs else None
         try:
             yield
         finally:
+            if jobs is not None:
+                jobs.close()
             services.close()
 
     app = FastAPI(

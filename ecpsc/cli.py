@@ -49,6 +49,82 @@ def projector() -> None:
     read_models.close()
 
 
+@cli.command()
+def sweep(
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD; default today (CST)"),
+    catch_up: bool = typer.Option(
+        False, "--catch-up", help="sweep every day missed since the last sweep, through today"
+    ),
+) -> None:
+    """Run the deadline jobs (overdue surveillance, ended suspensions, expiry) now."""
+    from datetime import date
+
+    from domain.errors import InvalidInput
+    from ecpsc import deadline_jobs
+    from ecpsc.services import Services
+
+    services = Services(Settings(), run_projections=True)
+    try:
+        if catch_up:
+            days = deadline_jobs.catch_up(services)
+        else:
+            try:
+                day = date.fromisoformat(as_of) if as_of else services.backoffice.today()
+            except ValueError:
+                raise typer.BadParameter("YYYY-MM-DD", param_hint="--as-of") from None
+            days = {day: deadline_jobs.sweep(services, day)}
+    except InvalidInput as error:
+        raise typer.BadParameter(error.message, param_hint="--as-of") from None
+    finally:
+        services.close()
+    for day, changes in days.items():
+        typer.echo(f"{day.isoformat()}: {len(changes)} change(s)")
+        for change in changes:
+            typer.echo(
+                f"  {change.number} {change.change} effective {change.effective_on.isoformat()}"
+                + (f" ({change.reason})" if change.reason else "")
+            )
+
+
+@cli.command()
+def worker(
+    threads: int = typer.Option(4, help="worker threads"),
+    schedule: bool = typer.Option(True, help="also enqueue the daily jobs (00:05 CST)"),
+) -> None:
+    """Run the dramatiq actors (deadline jobs, notices) from ECPSC_BROKER_URL's queues."""
+    from dramatiq import Worker
+    from dramatiq.brokers.stub import StubBroker
+
+    from workers.broker import install_broker
+    from workers.schedule import DailySchedule
+
+    logging.basicConfig(level=logging.INFO)
+    settings = Settings()
+    broker = install_broker(settings)
+    if isinstance(broker, StubBroker):
+        raise typer.BadParameter(
+            "a separate worker needs ECPSC_BROKER_URL (redis://… or amqp://…); without one, "
+            "`ecpsc serve` runs the jobs in process",
+            param_hint="ECPSC_BROKER_URL",
+        )
+    from workers import actors
+
+    running = Worker(broker, worker_threads=threads)
+    running.start()
+    daily = DailySchedule(actors.daily_jobs.send) if schedule else None
+    if daily is not None:
+        daily.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    typer.echo(f"worker running on {broker.__class__.__name__}; Ctrl-C to stop")
+    stop.wait()
+    if daily is not None:
+        daily.stop()
+    running.stop()
+    broker.close()
+
+
 regulator = typer.Typer(
     help="Regulator reporting (4.6.4, 7.4, 8.1.3) / 监管报送", no_args_is_help=True
 )

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     """`off` stops `ecpsc serve` from running the daily jobs in process."""
     documents_dir: Path | None = None
     """Where the embedded store keeps document content (default: beside the SQLite file)."""
+    outbox_dir: Path | None = None
+    """Where notices to organizations are dropped as .eml files for the mail relay
+    (default: `outbox/` beside the SQLite file, or `var/outbox`)."""
     public_url: str = "http://127.0.0.1:8000"
     """Base of public verification addresses."""
     projections: bool = True
@@ -63,6 +66,15 @@ class Settings(BaseSettings):
         if self.documents_dir is not None:
             return self.documents_dir
         return self.sqlite_path.parent / "documents"
+
+    @cached_property
+    def outbox_path(self) -> Path:
+        """The directory notices are written to."""
+        if self.outbox_dir is not None:
+            return self.outbox_dir
+        if self.is_postgres:
+            return Path("var") / "outbox"
+        return self.sqlite_path.parent / "outbox"
 
     @cached_property
     def postgres(self) -> dict[str, str]:

@@ -83,6 +83,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
         documents_dir=tmp_path / "documents",
+        outbox_dir=tmp_path / "outbox",
         today=TODAY,
         admin_token=ADMIN_TOKEN,
         daily_jobs=False,

@@ -1,0 +1,210 @@
+"""The deadline jobs as dramatiq actors (rules.md §6, §8; api.md POST /sweeps, ECPSC_DAILY_JOBS).
+
+Given/when/then around a broker and a worker: dramatiq's stub broker in process, and the
+machine's real Redis, as `ecpsc worker` would use it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
+
+import pytest
+from dramatiq import Worker
+from dramatiq.broker import Broker
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from domain.certificate import Certificate
+from domain.sweeps import SweepJournal
+from ecpsc.services import Services
+from ecpsc.settings import Settings
+from tests.api.lifecycle_office import LifecycleOffice
+from tests.api.test_decisions_api import uscc
+from workers import actors
+from workers.broker import make_broker
+from workers.context import use_services
+from workers.schedule import next_run
+
+QUEUES = (actors.DEADLINES_QUEUE, actors.NOTICES_QUEUE)
+
+
+def bind(broker: Broker) -> None:
+    """Point the actors at a broker (each test has its own)."""
+    for actor in (actors.daily_jobs, actors.run_sweep, actors.notify_certificate_change):
+        actor.broker = broker
+        broker.declare_actor(actor)
+
+
+def drain(broker: Broker, worker: Worker) -> None:
+    """Wait until both queues are empty twice over (a job may enqueue notices)."""
+    for _ in range(2):
+        for queue in QUEUES:
+            broker.join(queue, timeout=30_000)
+    worker.join()
+
+
+@pytest.fixture
+def office(client: TestClient, admin_headers: dict[str, str]) -> Iterator[LifecycleOffice]:
+    """Staff on a fresh server whose services the actors use."""
+    use_services(client.app.state.services)  # type: ignore[attr-defined]
+    try:
+        yield LifecycleOffice(client, admin_headers)
+    finally:
+        use_services(None)
+
+
+def services_of(office: LifecycleOffice) -> Services:
+    return office.client.app.state.services  # type: ignore[attr-defined,no-any-return]
+
+
+def run_daily_jobs(broker: Broker) -> None:
+    """Send the daily jobs and let a worker do them."""
+    bind(broker)
+    worker = Worker(broker, worker_threads=2, worker_timeout=100)
+    worker.start()
+    try:
+        actors.daily_jobs.send()
+        drain(broker, worker)
+    finally:
+        worker.stop()
+
+
+@pytest.mark.parametrize("url", [None, "redis://127.0.0.1:6379/15"], ids=["stub", "redis"])
+def test_the_daily_jobs_suspend_withdraw_and_notify_once(
+    office: LifecycleOffice, settings: Settings, url: str | None
+) -> None:
+    """Given a certificate issued 2023-01-10 whose surveillance went overdue, when the daily
+    jobs run through the broker (stub, then the machine's Redis), then it is suspended
+    effective 2024-01-11 and withdrawn effective 2024-04-11, and one notice of each change is
+    dropped in the outbox, Chinese first; when they run again, nothing more happens."""
+    number = office.certificate(uscc(601), "2023-01-10")
+    broker = make_broker(Settings(broker_url=url))
+    if url:
+        broker.flush_all()  # type: ignore[attr-defined]
+    try:
+        run_daily_jobs(broker)
+        certificate = services_of(office).backoffice.get_certificate(number)
+        assert (certificate.status, certificate.withdrawn_on) == ("withdrawn", date(2024, 4, 11))
+        notices = sorted(settings.outbox_path.glob("*.eml"))
+        assert [p.name for p in notices] == [f"{number}-v{certificate.version}.eml"]
+        message = message_from_bytes(notices[0].read_bytes(), policy=default)
+        assert message["Subject"].startswith("证书撤销通知 / Notice of withdrawal")
+        body = message.get_body().get_content()  # type: ignore[union-attr]
+        assert body.index("撤销") < body.index("withdrawn") and "2024-04-11" in body
+
+        versions = certificate.version
+        run_daily_jobs(broker)
+        assert services_of(office).backoffice.get_certificate(number).version == versions
+        assert sorted(settings.outbox_path.glob("*.eml")) == notices
+    finally:
+        broker.close()
+
+
+def test_the_daily_run_catches_up_every_missed_day(office: LifecycleOffice) -> None:
+    """Given the last sweep on 2026-11-25, when the daily jobs run on 2026-11-28, then each of
+    2026-11-26, 27 and 28 is swept, in order, and nothing is left to catch up."""
+    backoffice = services_of(office).backoffice
+    backoffice.sweep(date(2026, 11, 25), [])
+    assert backoffice.days_to_sweep() == [
+        date(2026, 11, 26),
+        date(2026, 11, 27),
+        date(2026, 11, 28),
+    ]
+    run_daily_jobs(make_broker(Settings()))
+    journal = backoffice.repository.get(SweepJournal.create_id())
+    swept = [
+        e.as_of
+        for e in backoffice.repository.event_store.get(journal.id)
+        if isinstance(e, SweepJournal.DaySwept)
+    ]
+    assert swept == [date(2026, 11, d) for d in (25, 26, 27, 28)]
+    assert backoffice.days_to_sweep() == []
+
+
+def test_a_notice_is_rendered_from_the_version_that_made_the_change(
+    office: LifecycleOffice, settings: Settings
+) -> None:
+    """Given a certificate suspended and later reinstated, when the notice of the suspension's
+    version is sent, then it tells of the suspension (not today's valid state), once."""
+    number = office.certificate(uscc(602), "2026-01-10")
+    suspended = office.post(
+        f"/certificates/{number}/suspension",
+        {
+            "reason": "requested_by_organization",
+            "verified_on": "2026-06-01",
+            "effective_on": "2026-06-01",
+        },
+        office.decider,
+    )
+    assert suspended.status_code == 200, suspended.text
+    version = suspended.json()["version"]
+    reinstated = office.post(
+        f"/certificates/{number}/reinstatement",
+        {"verified_on": "2026-07-01", "effective_on": "2026-07-01"},
+        office.decider,
+    )
+    assert reinstated.status_code == 200, reinstated.text
+    actors.notify_certificate_change.fn(number, version)
+    actors.notify_certificate_change.fn(number, version)
+    (notice,) = settings.outbox_path.glob("*.eml")
+    message = message_from_bytes(notice.read_bytes(), policy=default)
+    assert message["Subject"].startswith("证书暂停通知")
+    body = message.get_body().get_content()  # type: ignore[union-attr]
+    assert "2026-06-01" in body and "2026-08-31" in body
+
+
+def test_the_server_runs_the_daily_jobs_in_process_unless_told_not_to(
+    settings: Settings,
+) -> None:
+    """Given `ecpsc serve`'s app with ECPSC_DAILY_JOBS on, when it starts, then today's
+    deadline jobs run in process; with it off, they do not."""
+    for daily_jobs, expected in ((False, [date(2026, 11, 28)]), (True, [])):
+        app = create_app(settings.model_copy(update={"daily_jobs": daily_jobs}))
+        with TestClient(app) as client:
+            backoffice = client.app.state.services.backoffice  # type: ignore[attr-defined]
+            deadline = time.monotonic() + 30
+            while backoffice.days_to_sweep() != expected and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert backoffice.days_to_sweep() == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # 2026-11-28 23:00 UTC is 2026-11-29 07:00 CST: the next run is 2026-11-30 00:05 CST.
+        (datetime(2026, 11, 28, 23, 0, tzinfo=UTC), datetime(2026, 11, 29, 16, 5, tzinfo=UTC)),
+        # 2026-11-28 16:04 UTC is 00:04 CST on the 29th: one minute to go.
+        (datetime(2026, 11, 28, 16, 4, tzinfo=UTC), datetime(2026, 11, 28, 16, 5, tzinfo=UTC)),
+        # Exactly at the run time, the next is a day later.
+        (datetime(2026, 11, 28, 16, 5, tzinfo=UTC), datetime(2026, 11, 29, 16, 5, tzinfo=UTC)),
+    ],
+)
+def test_the_schedule_runs_just_after_midnight_china_standard_time(
+    now: datetime, expected: datetime
+) -> None:
+    """Given a moment in UTC, then the next daily run is the next 00:05 in China Standard
+    Time (UTC+8), strictly after it."""
+    assert next_run(now) == expected
+
+
+def test_certificates_of_other_numbers_are_untouched(office: LifecycleOffice) -> None:
+    """Given one overdue certificate and one issued last month, when the daily jobs run, then
+    only the overdue one changes."""
+    overdue = office.certificate(uscc(603), "2023-01-10")
+    recent = office.certificate(uscc(604), "2026-10-10")
+    run_daily_jobs(make_broker(Settings()))
+    backoffice = services_of(office).backoffice
+    assert backoffice.get_certificate(overdue).status == "withdrawn"
+    fresh: Certificate = backoffice.get_certificate(recent)
+    assert (fresh.status, fresh.version) == ("valid", 1)
+
+
+def test_outbox_is_beside_the_embedded_store(tmp_path: Path) -> None:
+    """Given the embedded store in a folder, then notices go to its outbox/ folder."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/ecpsc.sqlite")
+    assert settings.outbox_path == tmp_path / "outbox"
