@@ -29,6 +29,7 @@ from domain.credentials import ApiToken, new_token, token_digest
 from domain.decision import Decision
 from domain.document import Document
 from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
+from domain.notice import NoticeRecord
 from domain.people import BOOTSTRAP_ADMIN_ID, DEADLINE_JOBS_ID, ROLES, Actor, User
 from domain.regulator_report import RegulatorReport, ensure_month, first_day, next_month
 from domain.rulebook.audit_time import base_days
@@ -1182,6 +1183,45 @@ class BackOffice(Application[UUID]):
         """The days the daily run owes: each since the last swept, through today."""
         journal = self._find(SweepJournal, SweepJournal.create_id()) or SweepJournal()
         return journal.days_to_catch_up(self.today())
+
+    # -- notices to organizations --------------------------------------------------------------
+
+    def contact_of(self, certificate: Certificate) -> dict[str, Any] | None:
+        """The contact person of the application behind the certificate's current cycle."""
+        if certificate.application_id is None:
+            return None
+        application = self._find(CertificationApplication, UUID(certificate.application_id))
+        contact = application.organization.get("contact") if application else None
+        return dict(contact) if contact and contact.get("email") else None
+
+    def notice_recorded(self, key: str) -> bool:
+        """Whether the notice with this key already went out."""
+        return self._find(NoticeRecord, NoticeRecord.create_id(key)) is not None
+
+    def record_notice(
+        self,
+        key: str,
+        kind: str,
+        recipient: str,
+        subject: str,
+        certificate_numbers: list[str],
+        by: str = DEADLINE_JOBS_ID,
+    ) -> bool:
+        """Record that a notice went out today; False when another worker recorded it first."""
+        record = NoticeRecord(
+            key=key,
+            kind=kind,
+            recipient=recipient,
+            subject=subject,
+            certificate_numbers=certificate_numbers,
+            sent_on=self.today(),
+            by=by,
+        )
+        try:
+            self.save(record)
+        except IntegrityError:
+            return False
+        return True
 
     # -- regulator reporting (4.6.4, 7.4, 8.1.3) ------------------------------------------------
 

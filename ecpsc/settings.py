@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     """`off` stops `ecpsc serve` from running the daily jobs in process."""
     documents_dir: Path | None = None
     """Where the embedded store keeps document content (default: beside the SQLite file)."""
+    smtp_url: str | None = None
+    """`smtp://user:password@host:port` or `smtps://…` to send notices; unset: the outbox."""
+    mail_from: str = "ECPSC 认证中心 <noreply@ecpsc.example.cn>"
+    """The sender of notices."""
     outbox_dir: Path | None = None
     """Where notices to organizations are dropped as .eml files for the mail relay
     (default: `outbox/` beside the SQLite file, or `var/outbox`)."""

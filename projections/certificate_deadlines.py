@@ -52,6 +52,16 @@ class DeadlineQueries(ViewQueries):
         )
         return [str(row["number"]) for row in rows]
 
+    def expiring_on(self, days: list[date]) -> list[str]:
+        """Numbers of live certificates whose last day is one of these days."""
+        marks = ", ".join("?" for _ in days)
+        rows = self.rows(
+            "SELECT number FROM certificate_deadlines WHERE status IN ('valid', 'suspended')"
+            f" AND expires_on IN ({marks}) ORDER BY number",
+            [d.isoformat() for d in days],
+        )
+        return [str(row["number"]) for row in rows]
+
 
 class SQLiteDeadlineView(DeadlineQueries, SQLiteView):
     """Deadlines on the embedded store."""

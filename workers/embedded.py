@@ -24,7 +24,7 @@ class EmbeddedJobs:
         use_services(services)
         from workers import actors  # imported after the broker it binds to is installed
 
-        for actor in (actors.daily_jobs, actors.run_sweep, actors.notify_certificate_change):
+        for actor in actors.ACTORS:
             actor.broker = self.broker
             self.broker.declare_actor(actor)
         self.worker: Worker | None = None

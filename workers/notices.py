@@ -1,21 +1,17 @@
-"""Notices to certified organizations of what the deadline jobs did (ZPIC-WF-20 7.2, 7.3, 8).
+"""The notices the daily jobs send certified organizations (ZPIC-WF-20 6.1, 7.2, 7.3, 8.1.2).
 
-A notice is rendered from the certificate's events at the version that made the change, and
-dropped as an .eml file named by that version into the outbox directory for the mail relay, so
-sending it twice writes the same file once.
+Rendered from the events, Chinese first with English beside it: a change the deadline jobs
+made (suspension, withdrawal, expiry), and expiry reminders batched per recipient per day.
 """
 
 from __future__ import annotations
 
-import os
-from email.message import EmailMessage
-from email.utils import format_datetime
-from pathlib import Path
-from uuid import NAMESPACE_URL, uuid5
+from datetime import date
+from typing import Any
 
 from domain.certificate import SUSPENSION_REASONS, WITHDRAWAL_REASONS, Certificate
-
-SENDER = "ECPSC 认证中心 <noreply@ecpsc.example.cn>"
+from domain.rulebook.schedule import recertification_window
+from ecpsc.notifier import Notice
 
 SUBJECTS = {
     "suspended": ("证书暂停通知", "Notice of suspension"),
@@ -23,78 +19,92 @@ SUBJECTS = {
     "expired": ("证书过期通知", "Notice of expiry"),
 }
 
+APPEAL = "如有异议，可依据 ZPIC-WF-20 第9章提出申诉。/ You may appeal under ZPIC-WF-20 9."
 
-def notice_text(certificate: Certificate) -> tuple[str, str]:
-    """The subject and body (Chinese first, English beside it) of the certificate's status."""
-    status = certificate.status
-    zh, en = SUBJECTS[status]
-    name = certificate.organization["name"]
-    lines = [f"{name}：", ""]
-    if status == "suspended":
+
+def _status_lines(certificate: Certificate) -> list[str]:
+    number = certificate.number
+    if certificate.status == "suspended":
         assert certificate.suspended_from and certificate.suspended_until
+        start, end = certificate.suspended_from.isoformat(), certificate.suspended_until.isoformat()
         reason = SUSPENSION_REASONS[certificate.suspension_reason]
-        lines += [
-            f"贵组织的商品售后服务认证证书 {certificate.number} 自 "
-            f"{certificate.suspended_from.isoformat()} 起暂停，至 "
-            f"{certificate.suspended_until.isoformat()} 止。原因：{reason}。",
-            "暂停期间不得使用认证证书和标志；暂停期满仍未整改的，证书将被撤销（ZPIC-WF-20 7.2）。",
+        return [
+            f"贵组织的商品售后服务认证证书 {number} 自 {start} 起暂停，至 {end} 止。"
+            f"原因：{reason}。",
+            "暂停期间不得使用认证证书和标志；暂停期满仍未解决的，证书将被撤销（ZPIC-WF-20 7.2）。",
             "",
-            f"Your after-sales service certificate {certificate.number} is suspended from "
-            f"{certificate.suspended_from.isoformat()} through "
-            f"{certificate.suspended_until.isoformat()}. Reason: {reason}. The certificate and "
-            "mark may not be used meanwhile; unresolved at the end, it is withdrawn (7.2).",
+            f"Your after-sales service certificate {number} is suspended from {start} through "
+            f"{end}. Reason: {reason}. The certificate and mark may not be used meanwhile; "
+            "unresolved at the end, it is withdrawn (7.2).",
         ]
-    elif status == "withdrawn":
+    if certificate.status == "withdrawn":
         assert certificate.withdrawn_on
+        on = certificate.withdrawn_on.isoformat()
         reason = WITHDRAWAL_REASONS[certificate.withdrawal_reason]
-        lines += [
-            f"贵组织的商品售后服务认证证书 {certificate.number} 自 "
-            f"{certificate.withdrawn_on.isoformat()} 起撤销。原因：{reason}。"
+        return [
+            f"贵组织的商品售后服务认证证书 {number} 自 {on} 起撤销。原因：{reason}。"
             "请交回证书；不能收回的，本机构将予以公告（ZPIC-WF-20 7.3.2）。",
             "",
-            f"Your certificate {certificate.number} is withdrawn from "
-            f"{certificate.withdrawn_on.isoformat()}. Reason: {reason}. Please return it; "
-            "otherwise a public withdrawal notice is published (7.3.2).",
+            f"Your certificate {number} is withdrawn from {on}. Reason: {reason}. Please return "
+            "it; otherwise a public withdrawal notice is published (7.3.2).",
         ]
-    else:
-        assert certificate.expired_on
-        lines += [
-            f"贵组织的商品售后服务认证证书 {certificate.number} 有效期至 "
-            f"{certificate.expires_on.isoformat()}，未再认证，自 "
-            f"{certificate.expired_on.isoformat()} 起过期。",
-            "",
-            f"Your certificate {certificate.number} was valid through "
-            f"{certificate.expires_on.isoformat()}; not recertified, it expired on "
-            f"{certificate.expired_on.isoformat()}.",
-        ]
-    lines += ["", "如有异议，可依据 ZPIC-WF-20 第9章提出申诉。/ You may appeal under ZPIC-WF-20 9."]
-    return f"{zh} / {en} — {certificate.number}", "\n".join(lines)
+    assert certificate.expired_on
+    last, on = certificate.expires_on.isoformat(), certificate.expired_on.isoformat()
+    return [
+        f"贵组织的商品售后服务认证证书 {number} 有效期至 {last}，未再认证，自 {on} 起过期。",
+        "",
+        f"Your certificate {number} was valid through {last}; not recertified, it expired on {on}.",
+    ]
 
 
-def notice_path(outbox: Path, number: str, version: int) -> Path:
-    """Where the notice of a certificate's version is dropped."""
-    return outbox / f"{number}-v{version}.eml"
-
-
-def drop_notice(outbox: Path, certificate: Certificate) -> Path | None:
-    """Write the notice of the certificate's current version once; None when it has nothing
-    to tell (a valid certificate) or the notice is already there."""
+def change_notice(certificate: Certificate, contact: dict[str, Any]) -> Notice | None:
+    """The notice of a certificate's status at its current version; None when valid."""
     if certificate.status not in SUBJECTS:
         return None
-    path = notice_path(outbox, certificate.number, certificate.version)
-    if path.exists():
-        return None
-    subject, body = notice_text(certificate)
-    message = EmailMessage()
-    message["From"] = SENDER
-    message["To"] = certificate.organization["name"]
-    message["Subject"] = subject
-    message["Date"] = format_datetime(certificate.modified_on)
-    key = uuid5(NAMESPACE_URL, f"/certificates/{certificate.number}/notices/{certificate.version}")
-    message["Message-ID"] = f"<{key.hex}@ecpsc.example.cn>"
-    message.set_content(body, charset="utf-8")
-    outbox.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(bytes(message))
-    partial.replace(path)  # atomic: a relay never sees half a message
-    return path
+    zh, en = SUBJECTS[certificate.status]
+    body = [f"{certificate.organization['name']}：", "", *_status_lines(certificate), "", APPEAL]
+    return Notice(
+        key=f"certificate/{certificate.number}/v{certificate.version}",
+        recipient=contact["email"],
+        recipient_name=contact["name"],
+        subject=f"{zh} / {en} — {certificate.number}",
+        body="\n".join(body),
+        certificate_numbers=[certificate.number],
+    )
+
+
+def expiry_reminder(day: date, contact: dict[str, Any], certificates: list[Certificate]) -> Notice:
+    """One message to one recipient about every certificate of theirs nearing expiry (6.1)."""
+    ordered = sorted(certificates, key=lambda c: (c.expires_on, c.number))
+    lines = [
+        f"{contact['name']}：",
+        "",
+        "以下认证证书即将到期 / These certificates expire soon:",
+        "",
+    ]
+    for certificate in ordered:
+        window = recertification_window(certificate.expires_on)
+        days = (certificate.expires_on - day).days
+        lines += [
+            f"- {certificate.number}（{certificate.organization['name']}）有效期至 "
+            f"{certificate.expires_on.isoformat()}，还有 {days} 天；再认证申请窗口 "
+            f"{window.opens_on.isoformat()} 至 {window.closes_on.isoformat()}。",
+            f"  {certificate.number} is valid through {certificate.expires_on.isoformat()} "
+            f"({days} days left); apply for recertification between "
+            f"{window.opens_on.isoformat()} and {window.closes_on.isoformat()}.",
+        ]
+    lines += [
+        "",
+        "到期未再认证的证书将自动过期；到期后只能重新申请初次认证（ZPIC-WF-20 6.1）。",
+        "A certificate not recertified by its expiry date expires; afterwards only an initial "
+        "certification is possible (6.1).",
+    ]
+    numbers = [c.number for c in ordered]
+    return Notice(
+        key=f"expiry-reminders/{day.isoformat()}/{contact['email'].lower()}",
+        recipient=contact["email"],
+        recipient_name=contact["name"],
+        subject=f"证书到期提醒 / Certificates expiring soon — {day.isoformat()}（{len(numbers)}）",
+        body="\n".join(lines),
+        certificate_numbers=numbers,
+    )

@@ -72,3 +72,12 @@ def renewed_cycle(expires_on: date) -> tuple[date, date]:
     after the old expiry; the first and last days of the new cycle."""
     starts_on = expires_on + timedelta(days=1)
     return starts_on, period_last_day(starts_on, CYCLE_MONTHS)
+
+
+EXPIRY_REMINDER_DAYS = (90, 30, 7)
+"""Reminders of expiry go to the organization's contact 90, 30 and 7 days before expires_on."""
+
+
+def reminder_expiry_dates(day: date) -> list[date]:
+    """The expiry dates that call for a reminder on a day."""
+    return [day + timedelta(days=n) for n in EXPIRY_REMINDER_DAYS]

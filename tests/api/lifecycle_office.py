@@ -73,12 +73,13 @@ class LifecycleOffice:
         *,
         sites: int = 0,
         certificate_number: str | None = None,
+        contact_email: str = "c@example.cn",
     ) -> httpx.Response:
         """POST /applications (unchecked)."""
         body: dict[str, Any] = {
             "organization": {
                 **organization(code, "福州某电器有限公司"),
-                "contact": {"name": "联系人", "phone": "13900000000", "email": "c@example.cn"},
+                "contact": {"name": "联系人", "phone": "13900000000", "email": contact_email},
             },
             "scope": SCOPE,
             "effective_headcount": 300,
@@ -158,9 +159,12 @@ class LifecycleOffice:
         }
         return self.post("/decisions", {**body, **extra}, self.decider)
 
-    def certificate(self, code: str, issued_on: str, *, sites: int = 0) -> str:
+    def certificate(
+        self, code: str, issued_on: str, *, sites: int = 0, contact_email: str = "c@example.cn"
+    ) -> str:
         """A certificate issued on a day after an initial audit that day; its number."""
-        app_id = self.contracted(self.application(code, issued_on, sites=sites), issued_on)
+        application = self.application(code, issued_on, sites=sites, contact_email=contact_email)
+        app_id = self.contracted(application, issued_on)
         planned = self.plan({"application_id": app_id}, "initial", issued_on)
         assert planned.status_code == 201, planned.text
         self.complete(planned.json()["id"], issued_on)

@@ -6,10 +6,13 @@ machine's real Redis, as `ecpsc worker` would use it.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from email import message_from_bytes
+from email.header import decode_header, make_header
+from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
@@ -35,7 +38,7 @@ QUEUES = (actors.DEADLINES_QUEUE, actors.NOTICES_QUEUE)
 
 def bind(broker: Broker) -> None:
     """Point the actors at a broker (each test has its own)."""
-    for actor in (actors.daily_jobs, actors.run_sweep, actors.notify_certificate_change):
+    for actor in actors.ACTORS:
         actor.broker = broker
         broker.declare_actor(actor)
 
@@ -80,8 +83,9 @@ def test_the_daily_jobs_suspend_withdraw_and_notify_once(
 ) -> None:
     """Given a certificate issued 2023-01-10 whose surveillance went overdue, when the daily
     jobs run through the broker (stub, then the machine's Redis), then it is suspended
-    effective 2024-01-11 and withdrawn effective 2024-04-11, and one notice of each change is
-    dropped in the outbox, Chinese first; when they run again, nothing more happens."""
+    effective 2024-01-11 and withdrawn effective 2024-04-11, and the contact gets one notice of
+    the withdrawal (the version the sweep left), Chinese first; when they run again, nothing
+    more happens."""
     number = office.certificate(uscc(601), "2023-01-10")
     broker = make_broker(Settings(broker_url=url))
     if url:
@@ -91,9 +95,10 @@ def test_the_daily_jobs_suspend_withdraw_and_notify_once(
         certificate = services_of(office).backoffice.get_certificate(number)
         assert (certificate.status, certificate.withdrawn_on) == ("withdrawn", date(2024, 4, 11))
         notices = sorted(settings.outbox_path.glob("*.eml"))
-        assert [p.name for p in notices] == [f"{number}-v{certificate.version}.eml"]
+        assert len(notices) == 1
         message = message_from_bytes(notices[0].read_bytes(), policy=default)
-        assert message["Subject"].startswith("证书撤销通知 / Notice of withdrawal")
+        assert message["Subject"] == f"证书撤销通知 / Notice of withdrawal — {number}"
+        assert message["To"] == "联系人 <c@example.cn>"
         body = message.get_body().get_content()  # type: ignore[union-attr]
         assert body.index("撤销") < body.index("withdrawn") and "2024-04-11" in body
 
@@ -208,3 +213,88 @@ def test_outbox_is_beside_the_embedded_store(tmp_path: Path) -> None:
     """Given the embedded store in a folder, then notices go to its outbox/ folder."""
     settings = Settings(database_url=f"sqlite:///{tmp_path}/ecpsc.sqlite")
     assert settings.outbox_path == tmp_path / "outbox"
+
+
+# -- expiry reminders (6.1) -------------------------------------------------------------------
+
+
+def eml(settings: Settings) -> list[EmailMessage]:
+    """The messages in the outbox."""
+    return [
+        message_from_bytes(path.read_bytes(), policy=default)  # type: ignore[misc]
+        for path in sorted(settings.outbox_path.glob("*.eml"))
+    ]
+
+
+def test_expiry_reminders_are_batched_per_recipient_per_day(
+    office: LifecycleOffice, settings: Settings
+) -> None:
+    """Given certificates of one contact expiring in 30 days (2026-12-28) and in 90 days
+    (2027-02-26), one of another contact expiring in 7 days (2026-12-05), and one expiring in
+    47 days, when the reminders of 2026-11-28 are sent, then each contact gets exactly one
+    message listing theirs, and sending again sends nothing."""
+    thirty = office.certificate(uscc(611), "2023-12-29", contact_email="a@example.cn")
+    ninety = office.certificate(uscc(612), "2024-02-27", contact_email="a@example.cn")
+    seven = office.certificate(uscc(613), "2023-12-06", contact_email="b@example.cn")
+    office.certificate(uscc(614), "2024-01-15", contact_email="a@example.cn")
+    actors.send_expiry_reminders.fn("2026-11-28")
+    messages = {m["To"].addresses[0].addr_spec: m for m in eml(settings)}
+    assert set(messages) == {"a@example.cn", "b@example.cn"}
+    body_a = messages["a@example.cn"].get_body().get_content()  # type: ignore[union-attr]
+    assert body_a.index(thirty) < body_a.index(ninety)
+    assert "还有 30 天" in body_a and "还有 90 天" in body_a and "2027-01-14" not in body_a
+    assert messages["a@example.cn"]["Subject"].startswith("证书到期提醒 / Certificates expiring")
+    body_b = messages["b@example.cn"].get_body().get_content()  # type: ignore[union-attr]
+    assert seven in body_b and "还有 7 天" in body_b
+    actors.send_expiry_reminders.fn("2026-11-28")
+    assert len(eml(settings)) == 2
+
+
+def test_no_reminder_for_a_certificate_already_recertified_or_withdrawn(
+    office: LifecycleOffice, settings: Settings
+) -> None:
+    """Given a certificate expiring in 30 days that was withdrawn, when the reminders are sent,
+    then none goes out."""
+    number = office.certificate(uscc(615), "2023-12-29")
+    office.surveil(number, "2024-12-01")
+    office.surveil(number, "2025-12-01")
+    withdrawn = office.post(
+        f"/certificates/{number}/withdrawal",
+        {"reason": "other", "verified_on": "2026-11-02", "effective_on": "2026-11-02"},
+        office.decider,
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    actors.send_expiry_reminders.fn("2026-11-28")
+    assert eml(settings) == []
+
+
+def test_notices_go_out_over_smtp_when_configured(office: LifecycleOffice) -> None:
+    """Given ECPSC_SMTP_URL pointing at an SMTP server, when a reminder is sent, then the
+    server receives it from the configured sender to the contact, in UTF-8 Chinese."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received: list[EmailMessage] = []
+
+    class Keep(Message):  # type: ignore[misc]
+        def handle_message(self, message: EmailMessage) -> None:
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    services = services_of(office)
+    original = services.settings
+    try:
+        services.settings = original.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{port}"})
+        number = office.certificate(uscc(616), "2023-12-29", contact_email="smtp@example.cn")
+        actors.send_expiry_reminders.fn("2026-11-28")
+    finally:
+        services.settings = original
+        controller.stop()
+    assert len(received) == 1
+    assert received[0]["X-RcptTo"] == "smtp@example.cn"
+    assert str(make_header(decode_header(received[0]["From"]))) == original.mail_from
+    assert number in received[0].get_payload(decode=True).decode("utf-8")
