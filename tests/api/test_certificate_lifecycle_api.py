@@ -364,3 +364,100 @@ def test_a_recertification_continues_the_certificate_with_the_same_number(
     )
     page = office.client.get(f"{API}/register/certificates?uscc={uscc(515)}").json()
     assert page["total"] == 1
+
+
+# -- follow-up by supplementary audit, late actions, recovery ----------------------------------
+
+
+def test_a_supplementary_audit_follows_a_failed_surveillance_and_sets_the_grade(
+    office: LifecycleOffice,
+) -> None:
+    """Given a failed surveillance whose follow-up is a supplementary audit, when that audit
+    is planned (the planner sets its time, with a justification) and passes at 90.00, then the
+    certificate's grade becomes four star and the surveillance schedule is unchanged."""
+    number = office.certificate(uscc(520), "2023-01-10")
+    failed = office.surveil(number, "2023-12-15", deductions=5)
+    decided = office.decide(failed["id"], "supplementary_audit", "2023-12-20")
+    assert decided.status_code == 201, decided.text
+    due = office.cert(number)["schedule"]["next_surveillance_due"]
+    planned = office.plan({"certificate_number": number}, "supplementary", "2024-01-05")
+    assert planned.status_code == 201, planned.text
+    assert (planned.json()["type"], planned.json()["sample_size"]) == ("supplementary", None)
+    office.complete(planned.json()["id"], "2024-01-05", repair_nonconformity=True)
+    record = office.cert(number)
+    assert record["grade"] == "four_star"
+    assert record["schedule"]["next_surveillance_due"] == due == "2024-12-31"
+    assert [a["audit_type"] for a in record["cycle_audits"]] == ["surveillance", "supplementary"]
+
+
+def test_a_late_suspension_is_recorded_as_it_happened_and_listed_for_compliance(
+    office: LifecycleOffice,
+) -> None:
+    """Given facts verified on Monday 2026-06-01 (due by Monday 2026-06-08), when the
+    suspension takes effect on 2026-06-10, then it is recorded with that date, flagged late,
+    and listed in /compliance/exceptions (compliance officers only) with 2 days late."""
+    number = office.certificate(uscc(521), "2026-01-10")
+    body = {"reason": "licence_lapsed", "verified_on": "2026-06-01", "effective_on": "2026-06-10"}
+    suspended = office.post(f"/certificates/{number}/suspension", body, office.decider)
+    assert suspended.status_code == 200, suspended.text
+    assert suspended.json()["suspended_from"] == "2026-06-10"
+    listed = office.client.get(f"{API}/compliance/exceptions", headers=office.compliance)
+    assert listed.status_code == 200, listed.text
+    page = listed.json()
+    assert page["total"] == 1
+    (item,) = page["items"]
+    assert (item["number"], item["action"], item["reason"]) == (
+        number,
+        "suspension",
+        "licence_lapsed",
+    )
+    assert (item["verified_on"], item["due_on"], item["effective_on"], item["days_late"]) == (
+        "2026-06-01",
+        "2026-06-08",
+        "2026-06-10",
+        2,
+    )
+    assert item["due_on_provisional"] is False
+    on_time = office.post(
+        f"/certificates/{number}/reinstatement",
+        {"verified_on": "2026-07-01", "effective_on": "2026-07-01"},
+        office.decider,
+    )
+    assert on_time.status_code == 200
+    assert (
+        office.client.get(f"{API}/compliance/exceptions", headers=office.compliance).json()["total"]
+        == 1
+    )
+    assert (
+        office.client.get(f"{API}/compliance/exceptions", headers=office.decider).status_code == 403
+    )
+
+
+def test_a_withdrawn_certificate_recovered_later_is_recorded_once(
+    office: LifecycleOffice,
+) -> None:
+    """Given a certificate withdrawn unrecovered (a public notice published), when its
+    recovery is recorded, then the record says recovered; a second recovery is 409
+    already_recovered, and a valid certificate cannot be 'recovered' (409)."""
+    number = office.certificate(uscc(522), "2026-01-10")
+    body = {"reason": "major_accident", "verified_on": "2026-06-01", "effective_on": "2026-06-02"}
+    assert (
+        office.post(f"/certificates/{number}/withdrawal", body, office.decider).status_code == 200
+    )
+    assert office.cert(number)["recovered"] is False
+    notices = office.client.get(f"{API}/register/notices").json()["items"]
+    assert [n["number"] for n in notices] == [number]
+    recovered = office.post(
+        f"/certificates/{number}/recovery", {"recovered_on": "2026-06-20"}, office.decider
+    )
+    assert recovered.status_code == 200, recovered.text
+    assert recovered.json()["recovered"] is True
+    again = office.post(
+        f"/certificates/{number}/recovery", {"recovered_on": "2026-06-21"}, office.decider
+    )
+    assert again.status_code == 409 and again.json()["code"] == "already_recovered"
+    other = office.certificate(uscc(523), "2026-01-10")
+    valid = office.post(
+        f"/certificates/{other}/recovery", {"recovered_on": "2026-06-21"}, office.decider
+    )
+    assert valid.status_code == 409 and valid.json()["code"] == "certificate_valid"
