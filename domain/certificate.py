@@ -628,7 +628,7 @@ class Certificate(Aggregate):
 
     def ensure_recertifiable(self, received_on: date) -> None:
         """6.1: a recertification application arrives inside the window, on a live certificate."""
-        self.ensure_open(action=("再认证", "recertified"))
+        self._require("valid", "suspended", "expired", action=("再认证", "recertified"))
         window = self.recertification_window
         if received_on not in window:
             raise RuleViolation(
@@ -650,6 +650,7 @@ class Certificate(Aggregate):
                     }
                 },
             )
+        self.ensure_open(action=("再认证", "recertified"))
 
     def recertify(
         self,

@@ -461,3 +461,17 @@ def test_a_withdrawn_certificate_recovered_later_is_recorded_once(
         f"/certificates/{other}/recovery", {"recovered_on": "2026-06-21"}, office.decider
     )
     assert valid.status_code == 409 and valid.json()["code"] == "certificate_valid"
+
+
+def test_after_expiry_only_an_initial_certification_is_possible(office: LifecycleOffice) -> None:
+    """Given a certificate that expired after 2026-11-19 (recorded by the jobs), when a
+    recertification application arrives on 2026-11-25, then 409 outside_recertification_window,
+    saying that only an initial certification is possible (6.1 ruling)."""
+    number = office.certificate(uscc(524), "2023-11-20")
+    office.surveil(number, "2024-11-01")
+    office.surveil(number, "2025-10-01")
+    assert [c["change"] for c in office.sweep("2026-11-20")] == ["expire"]
+    refused = office.application(uscc(524), "2026-11-25", certificate_number=number)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "outside_recertification_window"
+    assert "initial certification" in refused.json()["message"]
