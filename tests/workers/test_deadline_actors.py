@@ -77,7 +77,7 @@ def run_daily_jobs(broker: Broker) -> None:
         worker.stop()
 
 
-@pytest.mark.parametrize("url", [None, "redis://127.0.0.1:6379/15"], ids=["stub", "redis"])
+@pytest.mark.parametrize("url", [None, "redis://127.0.0.1:6379/13"], ids=["stub", "redis"])
 def test_the_daily_jobs_suspend_withdraw_and_notify_once(
     office: LifecycleOffice, settings: Settings, url: str | None
 ) -> None:
