@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from api.errors import install_error_handlers
 from api.pages import verify
 from api.routes import (
+    appeals,
     applications,
     audits,
     certificates,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         reports,
         sweeps,
         compliance,
+        appeals,
     ):
         api.include_router(module.router)
     app.include_router(api)

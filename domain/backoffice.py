@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.utils import EnvType
 
+from domain.appeal import Appeal
 from domain.application import CertificationApplication
 from domain.audit import Audit
 from domain.certificate import (
@@ -89,6 +90,24 @@ class BackOffice(Application[UUID]):
         return self._today()
 
     # -- loading ---------------------------------------------------------------------------
+
+    def as_of(self, cls: type[A], aggregate_id: UUID, moment: datetime) -> A | None:
+        """An aggregate as its events recorded up to a moment made it (None if not yet made)."""
+        version = 0
+        for e in self.repository.event_store.get(aggregate_id):
+            if e.timestamp > moment:  # type: ignore[attr-defined]
+                break
+            version = e.originator_version
+        if version == 0:
+            return None
+        aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+        assert isinstance(aggregate, cls)
+        return aggregate
+
+    def stored_event(self, aggregate_id: UUID, version: int) -> Any:
+        """One stored event of an aggregate, by its version."""
+        (e,) = self.repository.event_store.get(aggregate_id, gt=version - 1, lte=version)
+        return e
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         zh, _, en = what.partition(" / ")
@@ -827,13 +846,21 @@ class BackOffice(Application[UUID]):
                 code="not_impartial",
                 clause="ZPIC-WF-20 4.6.1, 4.6.2",
             )
-        decision_id = Decision.create_id(str(audit.id))
-        if self._find(Decision, decision_id) is not None:
+        previous, sequence = self.latest_decision(str(audit.id))
+        if previous is not None and previous.reopened is None:
             raise RuleViolation(
                 "该审查已作出认证决定 / this audit already has its decision",
                 code="already_decided",
                 clause="ZPIC-WF-20 4.6",
             )
+        if previous is not None and previous.certificate_number and outcome == "grant":
+            raise RuleViolation(
+                f"该审查已颁发证书 {previous.certificate_number}，请对证书采取措施 / this audit "
+                f"already certified {previous.certificate_number}; act on the certificate instead",
+                code="already_certified",
+                clause="ZPIC-WF-20 9.2",
+            )
+        decision_id = Decision.create_id(str(audit.id), sequence + 1)
         completed_on = audit.completion["completed_on"]
         ensure_not_before("decided_on", decided_on, "the audit's completion", completed_on)
         score = audit.completion["score"]
@@ -851,7 +878,8 @@ class BackOffice(Application[UUID]):
         if outcome == "refuse":
             if not reasons:
                 raise InvalidInput("reasons", "不予认证须说明理由 / a refusal needs its reasons")
-            decision = Decision(
+            decision = Decision.numbered(
+                decision_id,
                 audit_id=str(audit.id),
                 application_id=audit.application_id,
                 outcome="refuse",
@@ -871,17 +899,7 @@ class BackOffice(Application[UUID]):
             CertificateNumbering, CertificateNumbering.create_id(decided_on.year)
         ) or CertificateNumbering(year=decided_on.year)
         number = numbering.allocate(decision_id=str(decision_id), by=by.id)
-        decision = Decision(
-            audit_id=str(audit.id),
-            application_id=audit.application_id,
-            outcome="grant",
-            reasons=reasons,
-            decided_on=decided_on,
-            certificate_number=number,
-            grade=score["grade"],
-            rulebook_version=RULEBOOK_VERSION,
-            by=by.id,
-        )
+        # The decision is made last, so everything its save records is as of its timestamp.
         certificate = Certificate(
             number=number,
             organization={k: audit.organization[k] for k in ("name", "uscc", "address")},
@@ -891,9 +909,21 @@ class BackOffice(Application[UUID]):
             issued_on=decided_on,
             expires_on=expiry_for(decided_on),
             audit_id=str(audit.id),
-            decision_id=str(decision.id),
+            decision_id=str(decision_id),
             application_id=audit.application_id,
             basis=CERTIFICATION_BASIS,
+            by=by.id,
+        )
+        decision = Decision.numbered(
+            decision_id,
+            audit_id=str(audit.id),
+            application_id=audit.application_id,
+            outcome="grant",
+            reasons=reasons,
+            decided_on=decided_on,
+            certificate_number=number,
+            grade=score["grade"],
+            rulebook_version=RULEBOOK_VERSION,
             by=by.id,
         )
         self.save(numbering, decision, certificate)
@@ -911,17 +941,6 @@ class BackOffice(Application[UUID]):
         assert audit.completion is not None and audit.certificate_number is not None
         grade = audit.completion["score"]["grade"]
         certificate = self.get_certificate(audit.certificate_number)
-        decision = Decision(
-            audit_id=str(audit.id),
-            application_id=audit.application_id,
-            outcome="grant",
-            reasons=reasons,
-            decided_on=decided_on,
-            certificate_number=certificate.number,
-            grade=grade,
-            rulebook_version=RULEBOOK_VERSION,
-            by=by.id,
-        )
         certificate.recertify(
             decision_id=str(decision_id),
             audit_id=str(audit.id),
@@ -931,6 +950,18 @@ class BackOffice(Application[UUID]):
             organization={k: audit.organization[k] for k in ("name", "uscc", "address")},
             scope=audit.scope,
             sites=self._covered_sites(audit),
+            rulebook_version=RULEBOOK_VERSION,
+            by=by.id,
+        )
+        decision = Decision.numbered(
+            decision_id,
+            audit_id=str(audit.id),
+            application_id=audit.application_id,
+            outcome="grant",
+            reasons=reasons,
+            decided_on=decided_on,
+            certificate_number=certificate.number,
+            grade=grade,
             rulebook_version=RULEBOOK_VERSION,
             by=by.id,
         )
@@ -977,7 +1008,8 @@ class BackOffice(Application[UUID]):
             reason=withdrawal_reason,
             by=by.id,
         )
-        decision = Decision(
+        decision = Decision.numbered(
+            decision_id,
             audit_id=str(audit.id),
             application_id=None,
             outcome=outcome,
@@ -1027,6 +1059,17 @@ class BackOffice(Application[UUID]):
             application = self.get_application(UUID(audit.application_id))
             sites += [dict(s) for s in application.sites]
         return sites
+
+    def latest_decision(self, audit_id: str) -> tuple[Decision | None, int]:
+        """The audit's latest decision and its place (0 when none): one, unless an upheld
+        appeal reopened it and another followed."""
+        latest: Decision | None = None
+        sequence = 0
+        while True:
+            found = self._find(Decision, Decision.create_id(audit_id, sequence + 1))
+            if found is None:
+                return latest, sequence
+            latest, sequence = found, sequence + 1
 
     def get_decision(self, decision_id: UUID) -> Decision:
         """A decision by id."""
@@ -1185,6 +1228,289 @@ class BackOffice(Application[UUID]):
         """The days the daily run owes: each since the last swept, through today."""
         journal = self._find(SweepJournal, SweepJournal.create_id()) or SweepJournal()
         return journal.days_to_catch_up(self.today())
+
+    # -- appeals and complaints (9) ------------------------------------------------------------
+
+    def _subject(self, subject: dict[str, Any]) -> tuple[dict[str, str | None], str | None]:
+        """The subject as recorded (ids as strings) and the organization it concerns."""
+        decision_id = subject.get("decision_id")
+        number = subject.get("certificate_number")
+        application_id = subject.get("application_id")
+        uscc: str | None = None
+        unknown = RuleViolation(
+            "申诉或投诉的对象不存在 / the subject of the appeal does not exist",
+            code="unknown_subject",
+            clause="ZPIC-WF-20 9.1",
+        )
+        if decision_id is not None:
+            decision = self._find(Decision, UUID(str(decision_id)))
+            if decision is None:
+                raise unknown
+            uscc = self.get_audit(UUID(decision.audit_id)).organization["uscc"]
+        if number is not None:
+            certificate = self._find(Certificate, Certificate.create_id(str(number)))
+            if certificate is None:
+                raise unknown
+            uscc = uscc or certificate.organization["uscc"]
+        if application_id is not None:
+            application = self._find(CertificationApplication, UUID(str(application_id)))
+            if application is None:
+                raise unknown
+            uscc = uscc or application.organization["uscc"]
+        recorded = {
+            "decision_id": None if decision_id is None else str(decision_id),
+            "certificate_number": None if number is None else str(number),
+            "application_id": None if application_id is None else str(application_id),
+        }
+        return recorded, uscc
+
+    def involved_in(self, subject: dict[str, str | None]) -> dict[str, str]:
+        """Everyone involved in the subject over its whole history, and how (9.2): the teams of
+        its audits, trainees included, and whoever decided on it or changed the certificate."""
+        involved: dict[str, str] = {}
+        audits: set[str] = set()
+        numbers: set[str] = set()
+        if subject.get("decision_id"):
+            decision = self.get_decision(UUID(str(subject["decision_id"])))
+            audits.add(decision.audit_id)
+            if decision.certificate_number:
+                numbers.add(decision.certificate_number)
+        if subject.get("application_id"):
+            application = self.get_application(UUID(str(subject["application_id"])))
+            for audit_type in ("initial", "recertification"):
+                planned = Audit.id_for_application(application.id, audit_type)
+                if self._find(Audit, planned) is not None:
+                    audits.add(str(planned))
+            if application.certificate_number:
+                numbers.add(application.certificate_number)
+        if subject.get("certificate_number"):
+            numbers.add(str(subject["certificate_number"]))
+        for number in numbers:
+            certificate = self.get_certificate(number)
+            for e in self.repository.event_store.get(certificate.id):
+                if getattr(e, "audit_id", None):
+                    audits.add(str(getattr(e, "audit_id")))  # noqa: B009
+                actor = getattr(e, "by", None)
+                if actor and not isinstance(e, Certificate.AuditCompleted | Certificate.Issued):
+                    involved.setdefault(actor, f"证书 {number} 的处理人 / acted on {number}")
+        for audit_id in audits:
+            audit = self.get_audit(UUID(audit_id))
+            for member in audit.team:
+                involved.setdefault(
+                    member["user_id"], f"审查组成员 / on the team of audit {audit_id}"
+                )
+            sequence = 1
+            while (d := self._find(Decision, Decision.create_id(audit_id, sequence))) is not None:
+                involved.setdefault(d.decided_by, f"认证决定人 / decided {d.id}")
+                sequence += 1
+        return involved
+
+    def receive_appeal(
+        self,
+        kind: str,
+        subject: dict[str, Any],
+        appellant: dict[str, str],
+        received_on: date,
+        text: str,
+        by: Actor,
+    ) -> Appeal:
+        """Record an appeal or complaint (9.1); an appeal needs a subject."""
+        self._check_business_date("received_on", received_on)
+        recorded, uscc = self._subject(subject)
+        if kind == "appeal" and not any(recorded.values()):
+            raise InvalidInput(
+                "subject", "申诉须指明对象（决定、证书或申请）/ an appeal names what it objects to"
+            )
+        appeal = Appeal.receive(
+            kind=kind,
+            subject=recorded,
+            organization_uscc=uscc,
+            appellant=appellant,
+            received_on=received_on,
+            text=text,
+            by=by.id,
+        )
+        self.save(appeal)
+        return appeal
+
+    def get_appeal(self, appeal_id: UUID) -> Appeal:
+        """An appeal or complaint by id."""
+        return self._get(Appeal, appeal_id, "申诉/投诉 / appeal")
+
+    def _open_appeal(self, appeal_id: UUID, expected_version: int | None) -> Appeal:
+        appeal = self.get_appeal(appeal_id)
+        self._check_version(appeal, expected_version)
+        return appeal
+
+    def acknowledge_appeal(
+        self, appeal_id: UUID, acknowledged_on: date, by: Actor, expected_version: int | None = None
+    ) -> Appeal:
+        """Acknowledge receipt to the appellant."""
+        self._check_business_date("acknowledged_on", acknowledged_on)
+        appeal = self._open_appeal(appeal_id, expected_version)
+        appeal.acknowledge(acknowledged_on=acknowledged_on, by=by.id)
+        self.save(appeal)
+        return appeal
+
+    def assign_appeal(
+        self,
+        appeal_id: UUID,
+        handler_ids: list[str],
+        by: Actor,
+        assigned_on: date | None = None,
+        expected_version: int | None = None,
+    ) -> Appeal:
+        """Assign appeals officers not involved in the subject's history (9.2)."""
+        assigned_on = assigned_on or self.today()
+        self._check_business_date("assigned_on", assigned_on)
+        appeal = self._open_appeal(appeal_id, expected_version)
+        if len(set(handler_ids)) != len(handler_ids):
+            raise InvalidInput("handler_ids", "处理人重复 / a handler appears twice")
+        involved = self.involved_in(appeal.subject)
+        handlers = []
+        for handler_id in handler_ids:
+            user = self._find(User, UUID(str(handler_id)))
+            if user is None or not user.active:
+                raise RuleViolation(
+                    f"用户 {handler_id} 不存在 / no active user {handler_id}",
+                    code="unknown_user",
+                    clause="ZPIC-WF-20 9.2",
+                )
+            if not {"appeals_officer", "admin"} & set(user.roles):
+                raise RuleViolation(
+                    f"{user.name} 不是申诉处理人员 / {user.name} is not an appeals officer",
+                    code="not_an_appeals_officer",
+                    clause="ZPIC-WF-20 9.2",
+                )
+            if str(user.id) in involved:
+                raise RuleViolation(
+                    f"{user.name} 参与过申诉对象（{involved[str(user.id)]}），不得处理 / "
+                    f"{user.name} was involved in the subject and may not handle it",
+                    code="not_impartial",
+                    clause="ZPIC-WF-20 9.2",
+                )
+            handlers.append({"id": str(user.id), "name": user.name})
+        appeal.assign(handlers=handlers, assigned_on=assigned_on, by=by.id)
+        self.save(appeal)
+        return appeal
+
+    def record_appeal_note(
+        self,
+        appeal_id: UUID,
+        text: str,
+        evidence: list[str],
+        noted_on: date,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Appeal:
+        """A handler's investigation note with its evidence (documents by sha256)."""
+        self._check_business_date("noted_on", noted_on)
+        appeal = self._open_appeal(appeal_id, expected_version)
+        for sha256 in evidence:
+            self.get_document(sha256)
+        appeal.record_note(
+            text=text, evidence=evidence, noted_on=noted_on, by=by.id, admin="admin" in by.roles
+        )
+        self.save(appeal)
+        return appeal
+
+    def resolve_appeal(
+        self,
+        appeal_id: UUID,
+        outcome: str,
+        resolved_on: date,
+        notice: str,
+        corrective_actions: list[str],
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> tuple[Appeal, list[CorrectiveAction]]:
+        """Resolve it; corrective actions it raises are opened, and an upheld appeal against a
+        decision reopens the decision for a new one on the same audit (9.2)."""
+        self._check_business_date("resolved_on", resolved_on)
+        appeal = self._open_appeal(appeal_id, expected_version)
+        if by.id in self.involved_in(appeal.subject):
+            raise RuleViolation(
+                "参与过申诉对象的人员不得处理 / someone involved in the subject may not resolve it",
+                code="not_impartial",
+                clause="ZPIC-WF-20 9.2",
+            )
+        decision: Decision | None = None
+        decision_id = appeal.subject.get("decision_id")
+        if outcome == "upheld" and decision_id:
+            decision = self.get_decision(UUID(decision_id))
+            latest, _ = self.latest_decision(decision.audit_id)
+            if latest is None or latest.id != decision.id or decision.reopened is not None:
+                raise RuleViolation(
+                    "该决定已被新的决定取代 / that decision has been superseded by a newer one",
+                    code="decision_superseded",
+                    clause="ZPIC-WF-20 9.2",
+                )
+        audit_id = self._subject_audit(appeal.subject)
+        actions = [
+            CorrectiveAction(
+                audit_id=audit_id,
+                category="appeal_resolution",
+                evidence=description,
+                opened_on=resolved_on,
+                by=by.id,
+            )
+            for description in corrective_actions
+        ]
+        appeal.resolve(
+            outcome=outcome,
+            resolved_on=resolved_on,
+            notice=notice,
+            corrective_action_ids=[str(a.id) for a in actions],
+            reopened_decision_id=None if decision is None else str(decision.id),
+            by=by.id,
+            admin="admin" in by.roles,
+        )
+        if decision is not None:
+            decision.reopen(appeal_id=str(appeal.id), reopened_on=resolved_on, by=by.id)
+        self.save(appeal, *actions, *([decision] if decision is not None else []))
+        return appeal, actions
+
+    def _subject_audit(self, subject: dict[str, str | None]) -> str:
+        """The audit a corrective action from a resolution hangs on ("" when none)."""
+        if subject.get("decision_id"):
+            return self.get_decision(UUID(str(subject["decision_id"]))).audit_id
+        if subject.get("certificate_number"):
+            certificate = self.get_certificate(str(subject["certificate_number"]))
+            if certificate.cycle_audits:
+                return str(certificate.cycle_audits[-1]["audit_id"])
+            return certificate.audit_id
+        if subject.get("application_id"):
+            for audit_type in ("initial", "recertification"):
+                audit_id = Audit.id_for_application(str(subject["application_id"]), audit_type)
+                if self._find(Audit, audit_id) is not None:
+                    return str(audit_id)
+        return ""
+
+    def send_appeal_notice(
+        self, appeal_id: UUID, sent_on: date, by: Actor, expected_version: int | None = None
+    ) -> Appeal:
+        """Record that the written notice went to the appellant; the case closes."""
+        self._check_business_date("sent_on", sent_on)
+        appeal = self._open_appeal(appeal_id, expected_version)
+        appeal.send_notice(sent_on=sent_on, by=by.id)
+        self.save(appeal)
+        return appeal
+
+    def escalate_appeal(
+        self,
+        appeal_id: UUID,
+        to: str,
+        escalated_on: date,
+        note: str,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Appeal:
+        """Record the appellant's escalation to the regulator or accreditor (9.3)."""
+        self._check_business_date("escalated_on", escalated_on)
+        appeal = self._open_appeal(appeal_id, expected_version)
+        appeal.escalate(to=to, escalated_on=escalated_on, note=note, by=by.id)
+        self.save(appeal)
+        return appeal
 
     # -- notices to organizations --------------------------------------------------------------
 

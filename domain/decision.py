@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -29,6 +30,11 @@ class Decision(Aggregate):
         """The id of an audit's n-th decision (one, unless an upheld appeal calls for another)."""
         return uuid5(NAMESPACE_URL, f"/audits/{audit_id}/decisions/{sequence}")
 
+    @classmethod
+    def numbered(cls, decision_id: UUID, **fields: Any) -> Decision:
+        """A decision under the id of its place among the audit's decisions."""
+        return cls._create(cls.Made, id=decision_id, **fields)
+
     @event(Made)
     def __init__(
         self,
@@ -51,3 +57,17 @@ class Decision(Aggregate):
         self.grade = grade
         self.rulebook_version = rulebook_version
         self.decided_by = by
+        self.reopened: dict[str, object] | None = None
+
+    class Reopened(Aggregate.Event):
+        """An upheld appeal set this decision aside; a new decision follows on the same audit
+        (ZPIC-WF-20 9.2). The decision itself stays as it was made."""
+
+        appeal_id: str
+        reopened_on: date
+        by: str
+
+    @event(Reopened)
+    def reopen(self, appeal_id: str, reopened_on: date, by: str) -> None:
+        """Set the decision aside after an upheld appeal."""
+        self.reopened = {"appeal_id": appeal_id, "reopened_on": reopened_on, "by": by}

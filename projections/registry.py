@@ -7,6 +7,7 @@ from typing import Any
 
 from eventsourcing.projection import Projection
 
+from projections.appeals import AppealsProjection, PostgresAppealsView, SQLiteAppealsView
 from projections.applications import (
     ApplicationsProjection,
     PostgresApplicationsView,
@@ -21,6 +22,11 @@ from projections.compliance import (
     ComplianceProjection,
     PostgresComplianceView,
     SQLiteComplianceView,
+)
+from projections.organization_index import (
+    OrganizationIndexProjection,
+    PostgresOrganizationIndexView,
+    SQLiteOrganizationIndexView,
 )
 from projections.register import PostgresRegisterView, RegisterProjection, SQLiteRegisterView
 from projections.regulator_outbox import (
@@ -46,4 +52,8 @@ PROJECTIONS: tuple[ReadModel, ...] = (
     ReadModel(RegulatorOutboxProjection, SQLiteRegulatorOutboxView, PostgresRegulatorOutboxView),
     ReadModel(CertificateDeadlinesProjection, SQLiteDeadlineView, PostgresDeadlineView),
     ReadModel(ComplianceProjection, SQLiteComplianceView, PostgresComplianceView),
+    ReadModel(AppealsProjection, SQLiteAppealsView, PostgresAppealsView),
+    ReadModel(
+        OrganizationIndexProjection, SQLiteOrganizationIndexView, PostgresOrganizationIndexView
+    ),
 )

@@ -11,6 +11,7 @@ from api.deps import ServicesDep, Staff, require
 from api.schemas.certificates import DecisionIn, DecisionOut
 from domain.decision import Decision
 from domain.people import Actor
+from ecpsc.history import readable
 
 router = APIRouter(prefix="/decisions", tags=["decisions"])
 
@@ -31,6 +32,7 @@ def decision_out(decision: Decision, response: Response) -> DecisionOut:
         certificate_number=decision.certificate_number,
         grade=decision.grade,
         rulebook_version=decision.rulebook_version,
+        reopened=readable(decision.reopened),
         version=decision.version,
     )
 

@@ -64,6 +64,11 @@ class DecisionOut(BaseModel):
     certificate_number: str | None
     grade: str | None
     rulebook_version: str
+    reopened: dict[str, Any] | None = Field(
+        default=None,
+        description="set aside by an upheld appeal (9.2): {appeal_id, reopened_on, by}; a new "
+        "decision on the same audit follows, this one stays as made",
+    )
     version: int
 
 

@@ -1,0 +1,192 @@
+"""Records as they stood and as they have gone since (ZPIC-WF-20 9, 10): read from the events.
+
+`event_record` shows one stored event in readable form; `organization_events` lists what the
+store holds about an organization in recording order; `appeal_view` puts a decision under appeal
+as it stood when it was recorded beside everything recorded about the organization since.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.utils import get_topic
+
+from domain.appeal import Appeal
+from domain.audit import Audit
+from domain.certificate import Certificate
+from domain.people import User
+from ecpsc.services import Services
+
+HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+BUSINESS_DATE_FIELDS = (
+    "received_on",
+    "reviewed_on",
+    "signed_on",
+    "start_on",
+    "completed_on",
+    "opened_on",
+    "verified_on",
+    "decided_on",
+    "issued_on",
+    "effective_on",
+    "reissued_on",
+    "expired_on",
+    "recovered_on",
+    "listed_on",
+    "delisted_on",
+    "acknowledged_on",
+    "assigned_on",
+    "noted_on",
+    "resolved_on",
+    "sent_on",
+    "escalated_on",
+    "reported_on",
+    "as_of",
+)
+
+
+def readable(value: Any) -> Any:
+    """A value as JSON shows it: dates ISO, decimals as strings, containers recursively."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): readable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [readable(v) for v in value]
+    return value
+
+
+class ActorNames:
+    """The names behind actor ids, looked up once each."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.names: dict[str, str] = {}
+
+    def name(self, actor_id: str | None) -> str | None:
+        """The actor's name (system actors by their id)."""
+        if actor_id is None:
+            return None
+        if actor_id not in self.names:
+            name = actor_id
+            try:
+                user: object = self.services.backoffice.repository.get(UUID(actor_id))
+                if isinstance(user, User):
+                    name = user.name
+            except (ValueError, AggregateNotFoundError):
+                pass
+            self.names[actor_id] = name
+        return self.names[actor_id]
+
+
+def event_record(e: Any, names: ActorNames) -> dict[str, Any]:
+    """One event: when recorded, its business date, type, who, and its fields."""
+    data = {k: readable(v) for k, v in vars(e).items() if k not in HIDDEN}
+    business_date = next((data[f] for f in BUSINESS_DATE_FIELDS if data.get(f)), None)
+    actor_id = data.get("by")
+    return {
+        "recorded_at": e.timestamp.isoformat(),
+        "business_date": business_date,
+        "type": get_topic(type(e)).split(":", 1)[1],
+        "aggregate_id": str(e.originator_id),
+        "version": e.originator_version,
+        "actor": {"id": actor_id, "name": names.name(actor_id)},
+        "data": data,
+    }
+
+
+def organization_events(
+    services: Services, uscc: str, after: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Every event about the organization (recorded after a moment, when given), oldest first."""
+    names = ActorNames(services)
+    backoffice = services.backoffice
+    records = []
+    for row in services.read_models.view("organization_index").events(uscc):
+        e = backoffice.stored_event(UUID(row["originator_id"]), int(row["originator_version"]))
+        if after is not None and e.timestamp <= after:
+            continue
+        records.append(event_record(e, names))
+    return records
+
+
+def _audit_then(audit: Audit | None) -> dict[str, Any] | None:
+    if audit is None:
+        return None
+    completion = audit.completion or {}
+    return {
+        "id": str(audit.id),
+        "type": audit.audit_type,
+        "organization": readable(audit.organization),
+        "team": readable(audit.team),
+        "findings": readable(audit.findings),
+        "special_deductions": readable(audit.special_deductions),
+        "exclusions": readable(audit.exclusions),
+        "completed_on": readable(completion.get("completed_on")),
+        "score": readable(completion.get("score")),
+        "version": audit.version,
+    }
+
+
+def _certificate_then(certificate: Certificate | None) -> dict[str, Any] | None:
+    if certificate is None:
+        return None
+    return {
+        "number": certificate.number,
+        "status": certificate.status,
+        "grade": certificate.grade,
+        "issued_on": certificate.issued_on.isoformat(),
+        "expires_on": certificate.expires_on.isoformat(),
+        "version": certificate.version,
+    }
+
+
+def appeal_view(services: Services, appeal: Appeal) -> dict[str, Any]:
+    """The subject decision, its audit and score as they stood when the decision was recorded,
+    beside everything recorded about the organization since (9.2)."""
+    backoffice = services.backoffice
+    decision_id = appeal.subject.get("decision_id")
+    then: dict[str, Any] | None = None
+    since: list[dict[str, Any]] = []
+    if decision_id:
+        decision = backoffice.get_decision(UUID(decision_id))
+        made_at: datetime = decision.created_on
+        audit = backoffice.as_of(Audit, UUID(decision.audit_id), made_at)
+        certificate = None
+        if decision.certificate_number:
+            certificate = backoffice.as_of(
+                Certificate, Certificate.create_id(decision.certificate_number), made_at
+            )
+        then = {
+            "recorded_at": made_at.isoformat(),
+            "decision": {
+                "id": str(decision.id),
+                "outcome": decision.outcome,
+                "reasons": decision.reasons,
+                "decided_on": decision.decided_on.isoformat(),
+                "decided_by": decision.decided_by,
+                "grade": decision.grade,
+                "rulebook_version": decision.rulebook_version,
+            },
+            "audit": _audit_then(audit),
+            "certificate": _certificate_then(certificate),
+        }
+        if appeal.organization_uscc:
+            since = organization_events(services, appeal.organization_uscc, after=made_at)
+    elif appeal.organization_uscc:
+        since = organization_events(services, appeal.organization_uscc, after=None)
+    latest = None
+    if decision_id:
+        audit_id = backoffice.get_decision(UUID(decision_id)).audit_id
+        found, _ = backoffice.latest_decision(audit_id)
+        latest = None if found is None else str(found.id)
+    return {"then": then, "since": since, "latest_decision_id": latest}
+
