@@ -145,6 +145,7 @@ class BackOffice(Application[UUID]):
         roles: list[str],
         ccaa_registration: dict[str, Any] | None,
         by: Actor,
+        email: str | None = None,
     ) -> tuple[User, str]:
         """Register a staff member and issue their first token (shown once)."""
         unknown = sorted(set(roles) - set(ROLES))
@@ -153,6 +154,8 @@ class BackOffice(Application[UUID]):
         user = User(
             name=name, roles=sorted(set(roles)), ccaa_registration=ccaa_registration, by=by.id
         )
+        if email:
+            user.record_email(email=email, by=by.id)
         token = new_token()
         credential = ApiToken(digest=token_digest(token), user_id=str(user.id), by=by.id)
         self.save(user, credential)

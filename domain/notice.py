@@ -11,7 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-NOTICE_KINDS = ("certificate_change", "expiry_reminder")
+NOTICE_KINDS = ("certificate_change", "expiry_reminder", "appeals_digest")
 
 
 class NoticeRecord(Aggregate):

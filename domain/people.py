@@ -49,6 +49,18 @@ class User(Aggregate):
         self.ccaa_registration = ccaa_registration
         self.registered_by = by
         self.active = True
+        self.email: str | None = None
+
+    class EmailRecorded(Aggregate.Event):
+        """The address the staff member's work notices (e.g. the appeals digest) go to."""
+
+        email: str
+        by: str
+
+    @event(EmailRecorded)
+    def record_email(self, email: str, by: str) -> None:
+        """Record the staff member's e-mail address."""
+        self.email = email
 
     @property
     def user_id(self) -> UUID:

@@ -34,6 +34,7 @@ from projections.regulator_outbox import (
     RegulatorOutboxProjection,
     SQLiteRegulatorOutboxView,
 )
+from projections.staff import PostgresStaffView, SQLiteStaffView, StaffProjection
 from projections.view import PostgresView, SQLiteView
 
 
@@ -53,6 +54,7 @@ PROJECTIONS: tuple[ReadModel, ...] = (
     ReadModel(CertificateDeadlinesProjection, SQLiteDeadlineView, PostgresDeadlineView),
     ReadModel(ComplianceProjection, SQLiteComplianceView, PostgresComplianceView),
     ReadModel(AppealsProjection, SQLiteAppealsView, PostgresAppealsView),
+    ReadModel(StaffProjection, SQLiteStaffView, PostgresStaffView),
     ReadModel(
         OrganizationIndexProjection, SQLiteOrganizationIndexView, PostgresOrganizationIndexView
     ),

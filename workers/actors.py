@@ -21,7 +21,7 @@ from ecpsc.deadline_jobs import sweep
 from ecpsc.notifier import Notice, make_notifier
 from ecpsc.services import Services
 from workers.context import current_services
-from workers.notices import change_notice, expiry_reminder
+from workers.notices import appeals_digest, change_notice, expiry_reminder
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ def daily_jobs() -> None:
     for day in services.backoffice.days_to_sweep():
         sweep_day(day.isoformat())
         send_expiry_reminders.send(day.isoformat())
+    send_appeals_digest.send(services.backoffice.today().isoformat())
 
 
 @dramatiq.actor(queue_name=DEADLINES_QUEUE, max_retries=3, min_backoff=5_000, time_limit=HOUR_MS)
@@ -114,5 +115,28 @@ def send_expiry_reminders(day: str) -> None:
         deliver_once(services, expiry_reminder(on, contact, certificates), "expiry_reminder")
 
 
-ACTORS = (daily_jobs, run_sweep, notify_certificate_change, send_expiry_reminders)
+DIGEST_HORIZON_DAYS = 14
+"""The appeals digest lists open cases due within 14 days, and overdue ones."""
+
+
+@dramatiq.actor(queue_name=NOTICES_QUEUE, max_retries=5, min_backoff=10_000)
+def send_appeals_digest(day: str) -> None:
+    """Send each appeals officer one digest of the day's urgent cases (once per day)."""
+    services = current_services()
+    on = date.fromisoformat(day)
+    cases = services.read_models.view("appeals").due_within(on, DIGEST_HORIZON_DAYS)
+    if not cases:
+        return
+    for officer in services.read_models.view("staff").with_role("appeals_officer"):
+        if officer["email"]:
+            deliver_once(services, appeals_digest(on, officer, cases), "appeals_digest")
+
+
+ACTORS = (
+    daily_jobs,
+    run_sweep,
+    notify_certificate_change,
+    send_expiry_reminders,
+    send_appeals_digest,
+)
 """Every actor of this module (bound to a broker together)."""

@@ -108,3 +108,38 @@ def expiry_reminder(day: date, contact: dict[str, Any], certificates: list[Certi
         body="\n".join(lines),
         certificate_numbers=numbers,
     )
+
+
+def appeals_digest(day: date, officer: dict[str, Any], cases: list[dict[str, Any]]) -> Notice:
+    """One appeals officer's digest of the day: open cases overdue or due within 14 days (9)."""
+    lines = [
+        f"{officer['name']}：",
+        "",
+        f"截至 {day.isoformat()} 需要关注的申诉和投诉 / Appeals and complaints needing attention:",
+        "",
+    ]
+    for case in cases:
+        kind = "申诉 / appeal" if case["kind"] == "appeal" else "投诉 / complaint"
+        when = (
+            f"已逾期 {-case['days_left']} 天 / overdue by {-case['days_left']} days"
+            if case["overdue"]
+            else f"还有 {case['days_left']} 天 / {case['days_left']} days left"
+        )
+        lines.append(
+            f"- {kind} {case['id']}（{case['appellant_name']}），收到 {case['received_on']}，"
+            f"应于 {case['due_on']} 前答复，{when}；状态 {case['status']}"
+        )
+    lines += [
+        "",
+        "每件申诉、投诉须在收到后60天内书面答复（ZPIC-WF-20 9）。/ Each must be answered "
+        "in writing within 60 days of receipt.",
+    ]
+    overdue = sum(1 for c in cases if c["overdue"])
+    return Notice(
+        key=f"appeals-digest/{day.isoformat()}/{officer['id']}",
+        recipient=officer["email"],
+        recipient_name=officer["name"],
+        subject=f"申诉投诉每日提醒 / Appeals digest {day.isoformat()}："
+        f"{len(cases)} 件，逾期 {overdue} 件",
+        body="\n".join(lines),
+    )

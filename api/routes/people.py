@@ -20,6 +20,7 @@ def user_out(user: User) -> UserOut:
         name=user.name,
         roles=user.roles,
         ccaa_registration=user.ccaa_registration,  # type: ignore[arg-type]
+        email=user.email,
         version=user.version,
     )
 
@@ -32,6 +33,7 @@ def register_user(body: UserIn, backoffice: BackOfficeDep, actor: Admin) -> User
         roles=list(body.roles),
         ccaa_registration=body.ccaa_registration.model_dump() if body.ccaa_registration else None,
         by=actor,
+        email=body.email,
     )
     return UserCreated(**user_out(user).model_dump(), token=token)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from api.schemas.common import Strict, Text
 
@@ -34,12 +34,21 @@ class CcaaRegistration(Strict):
         return self
 
 
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+
+
 class UserIn(Strict):
     """A new staff member."""
 
     name: Text
     roles: list[Role] = Field(min_length=1, max_length=7)
     ccaa_registration: CcaaRegistration | None = None
+    email: Email | None = Field(
+        default=None, description="where work notices such as the appeals digest go"
+    )
 
 
 class UserOut(BaseModel):
@@ -49,6 +58,7 @@ class UserOut(BaseModel):
     name: str
     roles: list[str]
     ccaa_registration: CcaaRegistration | None = None
+    email: str | None = None
     version: int
 
 

@@ -26,6 +26,7 @@ from domain.certificate import Certificate
 from domain.sweeps import SweepJournal
 from ecpsc.services import Services
 from ecpsc.settings import Settings
+from tests.api.conftest import API
 from tests.api.lifecycle_office import LifecycleOffice
 from tests.api.test_decisions_api import uscc
 from workers import actors
@@ -298,3 +299,51 @@ def test_notices_go_out_over_smtp_when_configured(office: LifecycleOffice) -> No
     assert received[0]["X-RcptTo"] == "smtp@example.cn"
     assert str(make_header(decode_header(received[0]["From"]))) == original.mail_from
     assert number in received[0].get_payload(decode=True).decode("utf-8")
+
+
+# -- the appeals digest (9) -------------------------------------------------------------------
+
+
+def test_each_appeals_officer_gets_one_digest_of_urgent_cases_a_day(
+    office: LifecycleOffice, settings: Settings
+) -> None:
+    """Given two appeals officers with e-mail (and one without), and complaints received
+    2026-09-01 (overdue), 2026-10-20 (due 2026-12-19, 21 days left: not listed) and 2026-10-10
+    (due 2026-12-09, 11 days left), when the daily jobs run on 2026-11-28, then each officer
+    with an address gets one digest listing the overdue case before the one due in 11 days;
+    run again the same day, nothing more is sent."""
+    officers = []
+    for name, email in (("申诉专员甲", "a.officer@ecpsc.cn"), ("申诉专员乙", "b.officer@ecpsc.cn")):
+        body = {"name": name, "roles": ["appeals_officer"], "email": email}
+        response = office.client.post(f"{API}/users", json=body, headers=office.admin)
+        assert response.status_code == 201, response.text
+        officers.append(response.json())
+    officer_headers = {"Authorization": f"Bearer {officers[0]['token']}"}
+    office.user("无邮箱专员", "appeals_officer")
+    ids = {}
+    for day in ("2026-09-01", "2026-10-20", "2026-10-10"):
+        received = office.client.post(
+            f"{API}/appeals",
+            json={
+                "kind": "complaint",
+                "subject": {},
+                "appellant": {"name": "消费者", "contact": "x"},
+                "received_on": day,
+                "text": "售后服务投诉",
+            },
+            headers=officer_headers,
+        )
+        assert received.status_code == 201, received.text
+        ids[day] = received.json()["id"]
+    run_daily_jobs(make_broker(Settings()))
+    run_daily_jobs(make_broker(Settings()))
+    messages = eml(settings)
+    assert sorted(m["To"].addresses[0].addr_spec for m in messages) == [
+        "a.officer@ecpsc.cn",
+        "b.officer@ecpsc.cn",
+    ]
+    body = messages[0].get_body().get_content()  # type: ignore[union-attr]
+    assert body.index(ids["2026-09-01"]) < body.index(ids["2026-10-10"])
+    assert ids["2026-10-20"] not in body
+    assert "已逾期 28 天" in body and "还有 11 天" in body
+    assert "2 件，逾期 1 件" in messages[0]["Subject"]
