@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.deps import IfMatch, ServicesDep, require
+from api.pages.templating import templates
+from api.reports.appeal_notice import appeal_notice
+from api.reports.letter import render_letter_pdf
+from api.routes.reports import HTML, JSON, PDF, negotiate
 from api.schemas.appeals import (
     AcknowledgementIn,
     AppealIn,
@@ -219,3 +225,43 @@ def escalate(
     )
     services.settle()
     return appeal_out(services, appeal, response)
+
+
+@router.get(
+    "/{appeal_id}/notice",
+    response_model=None,
+    responses={
+        200: {
+            "description": "书面通知 / the written notice: JSON, or HTML or PDF by Accept",
+            "content": {
+                JSON: {"schema": {"type": "object"}},
+                HTML: {"schema": {"type": "string"}},
+                PDF: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
+def notice(
+    appeal_id: AppealId,
+    services: ServicesDep,
+    actor: AppealsReader,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """The written notice to the appellant (Chinese first), once the case is resolved."""
+    appeal = services.backoffice.get_appeal(appeal_id)
+    letter = appeal_notice(appeal, services.backoffice.today())
+    headers = {"Vary": "Accept"}
+    chosen = negotiate(accept)
+    if chosen == HTML:
+        html = templates.get_template("letter.html").render(letter=letter)
+        return HTMLResponse(html, headers=headers)
+    if chosen == PDF:
+        return Response(
+            render_letter_pdf(letter),
+            media_type=PDF,
+            headers={
+                **headers,
+                "Content-Disposition": f'inline; filename="appeal-{appeal.id}.pdf"',
+            },
+        )
+    return JSONResponse(dataclasses.asdict(letter), headers=headers)

@@ -6,6 +6,8 @@ Today is pinned to 2026-11-28.
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -315,3 +317,46 @@ def test_only_appeals_staff_receive_and_malformed_input_is_422(desk: AppealsDesk
     assert unknown.status_code == 409 and unknown.json()["code"] == "unknown_subject"
     future = desk.post("/appeals", {**body, "received_on": "2026-11-29"}, desk.officer)
     assert future.status_code == 422
+
+
+def test_the_written_notice_to_the_appellant_in_chinese_html_and_pdf(
+    desk: AppealsDesk, tmp_path: Path
+) -> None:
+    """Given an upheld appeal, when its notice is asked for as HTML and as PDF, then both say,
+    Chinese first, the appellant, the dates, the outcome 成立, the handler's text, that a new
+    decision follows, and the way to the regulator (9.3); before resolution it is 409."""
+    decision_id, _ = desk.refused_decision(uscc(809))
+    appeal_id = desk.opened({"decision_id": decision_id})
+    early = desk.client.get(f"{API}/appeals/{appeal_id}/notice", headers=desk.officer)
+    assert early.status_code == 409 and early.json()["code"] == "appeal_not_resolved"
+    assert desk.resolve(appeal_id, "upheld").status_code == 200
+
+    html = desk.client.get(
+        f"{API}/appeals/{appeal_id}/notice", headers={**desk.officer, "Accept": "text/html"}
+    )
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    page = html.text
+    for text in (
+        "申诉处理结果通知书",
+        "福州某电器有限公司",
+        "2026-11-20",
+        "2027-01-19",
+        "成立 / upheld",
+        "经复核，申诉成立",
+        "重新作出认证决定",
+        "认证监管部门",
+    ):
+        assert text in page, text
+    assert page.index("申诉处理结果通知书") < page.index("Notice of the outcome")
+
+    pdf = desk.client.get(
+        f"{API}/appeals/{appeal_id}/notice", headers={**desk.officer, "Accept": "application/pdf"}
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    for expected in ("申诉处理结果通知书", "2027-01-19", "成立", "经复核，申诉成立"):
+        assert expected in text, expected
