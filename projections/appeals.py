@@ -75,6 +75,15 @@ class AppealsQueries(ViewQueries):
         return [with_deadline(row, today) for row in rows]
 
 
+    def of_organization(self, uscc: str, today: date) -> list[dict[str, Any]]:
+        """Every case about an organization, oldest first."""
+        rows = self.rows(
+            "SELECT * FROM appeals_queue WHERE organization_uscc = ? ORDER BY received_on, id",
+            [uscc],
+        )
+        return [with_deadline(row, today) for row in rows]
+
+
 class SQLiteAppealsView(AppealsQueries, SQLiteView):
     """The queue on the embedded store."""
 

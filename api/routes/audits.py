@@ -23,6 +23,7 @@ from api.schemas.audits import (
 from domain.audit import Audit, score_record
 from domain.people import Actor
 from domain.rulebook.numbers import two_decimals
+from ecpsc.services import Services
 
 router = APIRouter(prefix="/audits", tags=["audits"])
 
@@ -83,6 +84,25 @@ def audit_out(
 AuditId = Annotated[UUID, Path(description="the audit's id")]
 
 
+def previous_cycle(services: Services, audit: Audit) -> dict[str, Any] | None:
+    """6.2: the cycle a recertification audit renews, with the appeals and complaints about
+    the organization received during it."""
+    cycle = services.backoffice.previous_cycle(audit)
+    if cycle is None:
+        return None
+    cases = services.read_models.view("appeals").of_organization(
+        audit.organization["uscc"], services.backoffice.today()
+    )
+    during = [
+        {k: c[k] for k in ("id", "kind", "received_on", "status", "outcome", "subject")}
+        for c in cases
+        if cycle["issued_on"] <= c["received_on"] <= cycle["expires_on"]
+    ]
+    cycle["appeals"] = [c for c in during if c["kind"] == "appeal"]
+    cycle["complaints"] = [c for c in during if c["kind"] == "complaint"]
+    return cycle
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AuditOut)
 def plan_audit(
     body: AuditIn, services: ServicesDep, actor: Planner, response: Response
@@ -104,7 +124,7 @@ def plan_audit(
     )
     services.settle()
     response.headers["Location"] = f"/api/v1/audits/{audit.id}"
-    return audit_out(audit, response, services.backoffice.previous_cycle(audit))
+    return audit_out(audit, response, previous_cycle(services, audit))
 
 
 @router.get("/{audit_id}", response_model=AuditOut)
@@ -114,7 +134,7 @@ def get_audit(
     """One audit with its plan, records and (current or final) score; a recertification audit
     also shows the cycle it renews (6.2)."""
     audit = services.backoffice.get_audit(audit_id)
-    return audit_out(audit, response, services.backoffice.previous_cycle(audit))
+    return audit_out(audit, response, previous_cycle(services, audit))
 
 
 @router.post("/{audit_id}/findings", status_code=status.HTTP_201_CREATED)

@@ -360,3 +360,24 @@ def test_the_written_notice_to_the_appellant_in_chinese_html_and_pdf(
     ).stdout
     for expected in ("申诉处理结果通知书", "2027-01-19", "成立", "经复核，申诉成立"):
         assert expected in text, expected
+
+
+def test_a_recertification_plan_shows_the_cycles_appeals_and_complaints(
+    desk: AppealsDesk,
+) -> None:
+    """Given a certificate issued 2023-12-10 with a complaint about it received 2025-05-01,
+    when its recertification audit is planned, then the previous cycle lists the complaint
+    (and no appeal) (6.2)."""
+    number = desk.certificate(uscc(810), "2023-12-10")
+    desk.surveil(number, "2024-11-01")
+    desk.surveil(number, "2025-10-01")
+    complaint = desk.appeal({"certificate_number": number}, "2025-05-01", kind="complaint")
+    assert complaint.status_code == 201, complaint.text
+    app_id = desk.contracted(
+        desk.application(uscc(810), "2026-10-01", certificate_number=number), "2026-10-01"
+    )
+    planned = desk.plan({"application_id": app_id}, "recertification", "2026-11-02")
+    assert planned.status_code == 201, planned.text
+    previous = planned.json()["previous_cycle"]
+    assert [c["id"] for c in previous["complaints"]] == [complaint.json()["id"]]
+    assert previous["appeals"] == []
