@@ -18,6 +18,7 @@ from api.routes import (
     corrective_actions,
     decisions,
     documents,
+    organizations,
     people,
     register,
     regulator,
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         sweeps,
         compliance,
         appeals,
+        organizations,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -929,7 +929,7 @@ class BackOffice(Application[UUID]):
             rulebook_version=RULEBOOK_VERSION,
             by=by.id,
         )
-        self.save(numbering, decision, certificate)
+        self.save(numbering, certificate, decision)
         return decision, certificate
 
     def _recertify(
@@ -968,7 +968,7 @@ class BackOffice(Application[UUID]):
             rulebook_version=RULEBOOK_VERSION,
             by=by.id,
         )
-        self.save(decision, certificate)
+        self.save(certificate, decision)
         return decision, certificate
 
     def _follow_up(
@@ -1023,7 +1023,7 @@ class BackOffice(Application[UUID]):
             rulebook_version=RULEBOOK_VERSION,
             by=by.id,
         )
-        self.save(decision, certificate)
+        self.save(certificate, decision)
         return decision, certificate
 
     def _check_grantable(self, audit: Audit, decided_on: date) -> None:

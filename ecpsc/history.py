@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
 from domain.appeal import Appeal
@@ -190,3 +191,52 @@ def appeal_view(services: Services, appeal: Appeal) -> dict[str, Any]:
         latest = None if found is None else str(found.id)
     return {"then": then, "since": since, "latest_decision_id": latest}
 
+
+def aggregate_state(aggregate: Any) -> dict[str, Any]:
+    """A record's fields as its events made them (private and library fields left out)."""
+    return {
+        key.removeprefix("_"): readable(value)
+        for key, value in vars(aggregate).items()
+        if key not in {"_id", "_version", "_created_on", "_modified_on", "_pending_events"}
+        and not key.startswith("__")
+    }
+
+
+def organization_records(services: Services, uscc: str, as_of: datetime) -> list[dict[str, Any]]:
+    """The state of each of an organization's records as of a moment, rebuilt from its events."""
+    backoffice = services.backoffice
+    records = []
+    for row in services.read_models.view("organization_index").aggregates(uscc):
+        aggregate = backoffice.as_of(Aggregate, UUID(row["originator_id"]), as_of)
+        if aggregate is not None:
+            records.append(
+                {
+                    "kind": row["kind"],
+                    "id": row["originator_id"],
+                    "version": aggregate.version,
+                    "state": aggregate_state(aggregate),
+                }
+            )
+    return records
+
+
+def organization_history(
+    services: Services, uscc: str, as_of: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Every event about an organization, oldest first; cut at `as_of` when given, each event
+    then also carrying the state of its record as of that moment, rebuilt from the events."""
+    names = ActorNames(services)
+    backoffice = services.backoffice
+    events = []
+    for row in services.read_models.view("organization_index").events(uscc):
+        e = backoffice.stored_event(UUID(row["originator_id"]), int(row["originator_version"]))
+        if as_of is not None and e.timestamp > as_of:
+            continue
+        events.append(event_record(e, names))
+    if as_of is not None:
+        states = {r["id"]: r for r in organization_records(services, uscc, as_of)}
+        for record in events:
+            state = states.get(record["aggregate_id"])
+            record["record_state"] = None if state is None else state["state"]
+            record["record_version"] = None if state is None else state["version"]
+    return events

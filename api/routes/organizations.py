@@ -1,0 +1,76 @@
+"""An organization's whole history, for compliance officers (ZPIC-WF-20 10)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from api.deps import ServicesDep, require
+from domain.errors import InvalidInput
+from domain.people import Actor
+from domain.rulebook.dates import CHINA_STANDARD_TIME
+from domain.uscc import uscc_problem
+from ecpsc.history import organization_history, organization_records
+
+router = APIRouter(prefix="/organizations", tags=["history"])
+
+ComplianceOfficer = Annotated[Actor, Depends(require("compliance_officer"))]
+UsccPath = Annotated[str, Path(min_length=18, max_length=18, pattern=r"^[0-9A-Z]{18}$")]
+AsOf = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="a moment (ISO 8601, with offset) or a day (YYYY-MM-DD: through its end, "
+        "China Standard Time)",
+    ),
+]
+
+
+def moment(as_of: str | None) -> datetime | None:
+    """The moment an `as_of` names; a bare day means the end of that day in China."""
+    if as_of is None:
+        return None
+    try:
+        if len(as_of) == 10:
+            day = datetime.strptime(as_of, "%Y-%m-%d").date()
+            start = datetime.combine(day, time(0), tzinfo=CHINA_STANDARD_TIME)
+            return start + timedelta(days=1) - timedelta(microseconds=1)
+        parsed = datetime.fromisoformat(as_of)
+    except ValueError:
+        raise InvalidInput("as_of", "须为日期或带时区的时间 / a date or a timestamp") from None
+    if parsed.tzinfo is None:
+        raise InvalidInput("as_of", "时间须带时区 / a timestamp needs its UTC offset")
+    return parsed
+
+
+def _known(uscc: str) -> None:
+    problem = uscc_problem(uscc)
+    if problem:
+        raise InvalidInput("uscc", problem)
+
+
+@router.get("/{uscc}/history")
+def history(
+    uscc: UsccPath, services: ServicesDep, actor: ComplianceOfficer, as_of: AsOf = None
+) -> list[dict[str, Any]]:
+    """Every event about the organization across its applications, audits, findings,
+    decisions, certificates and appeals, oldest first, each with recorded_at, business_date,
+    type, actor (id and name) and data; `as_of` cuts it at that moment and adds, to each
+    event, the state of its record as of then, rebuilt from the events."""
+    _known(uscc)
+    services.settle()
+    return organization_history(services, uscc, moment(as_of))
+
+
+@router.get("/{uscc}/records")
+def records(
+    uscc: UsccPath, services: ServicesDep, actor: ComplianceOfficer, as_of: AsOf = None
+) -> list[dict[str, Any]]:
+    """The state of each of the organization's records as of a moment (default: now),
+    rebuilt from the events."""
+    _known(uscc)
+    services.settle()
+    cut = moment(as_of) or datetime.now(CHINA_STANDARD_TIME)
+    return organization_records(services, uscc, cut)
