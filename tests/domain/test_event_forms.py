@@ -96,6 +96,15 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         {"digest": digest, "user_id": str(user.id), "issued_by": "bootstrap-admin",
          "revoked": False},
     )
+    officer, _ = bo.register_user("申诉专员", ["appeals_officer"], None, admin,
+                                  email="appeals@ecpsc.example.cn")
+    cases["User.EmailRecorded"] = Case(
+        "domain.people:User.EmailRecorded", officer.id, 2,
+        {"email": "appeals@ecpsc.example.cn", "by": "bootstrap-admin"},
+        {"email": "appeals@ecpsc.example.cn", "by": "bootstrap-admin"},
+        lambda u: {"email": u.email, "version": u.version},
+        {"email": "appeals@ecpsc.example.cn", "version": 2},
+    )
     # The back office has no revoke command yet: revoke through the aggregate and save.
     credential = bo.repository.get(token_id)
     credential.revoke(by=admin.id)
@@ -234,6 +243,7 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
 
 CASES = (
     "User.Registered",
+    "User.EmailRecorded",
     "ApiToken.Issued",
     "ApiToken.Revoked",
     "WatchlistEntry.Listed",
