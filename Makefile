@@ -50,7 +50,7 @@ system-deps:
 	  else echo "please install: $$missing (Debian packages)"; fi; \
 	fi
 
-# Two xdist workers, a file to each (each test opens its own store and read models: about 30
+# Two xdist workers (each test opens its own store and read models: about 30
 # PostgreSQL connections, so two stay under the default 100); the fuzzing module runs on its
 # own, in one process, as schemathesis needs (exit code 5: PYTEST_ARGS selected none of it).
 FUZZ := tests/api/test_no_server_errors.py
@@ -58,7 +58,7 @@ FUZZ := tests/api/test_no_server_errors.py
 test: $(STAMP) system-deps
 	$(VPY) -m ruff check .
 	$(VPY) -m mypy
-	$(VPY) -m pytest -n 2 --dist loadfile --ignore=$(FUZZ) $(PYTEST_ARGS)
+	$(VPY) -m pytest -n 2 --ignore=$(FUZZ) $(PYTEST_ARGS)
 	$(VPY) -m pytest $(FUZZ) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: $(STAMP)

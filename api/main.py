@@ -20,6 +20,7 @@ from api.routes import (
     documents,
     organizations,
     people,
+    printed,
     register,
     regulator,
     reports,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         compliance,
         appeals,
         organizations,
+        printed,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -17,9 +17,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from api.reports.issuer import ISSUER
 from api.reports.pdf import PDF_SAFE, cjk_font
-
-ISSUER = "ECPSC 认证中心 / ECPSC Certification Centre"
 
 
 @dataclass(frozen=True)
