@@ -707,20 +707,28 @@ class BackOffice(Application[UUID]):
         evidence: str,
         by: Actor,
         expected_version: int | None = None,
+        found_on: date | None = None,
     ) -> tuple[Audit, CorrectiveAction]:
-        """Record a special deduction and open its corrective action, in one save (4.4.2.3)."""
+        """Record a special deduction and open its corrective action, in one save (4.4.2.3).
+
+        The action opens on the day the deduction was found: by default the audit's last day,
+        or today while the audit is still under way.
+        """
         audit = self._open_audit(audit_id, expected_version)
+        opened_on = found_on or min(self.today(), audit.end_on)
+        self._check_business_date("found_on", opened_on)
+        ensure_not_before("found_on", opened_on, "start_on", audit.start_on)
         action = CorrectiveAction(
             audit_id=str(audit.id),
             category=category,
             evidence=evidence,
-            opened_on=self.today(),
+            opened_on=opened_on,
             by=by.id,
         )
         audit.record_special_deduction(
             category=category, evidence=evidence, corrective_action_id=str(action.id), by=by.id
         )
-        self.save(audit, action)
+        self.save(action, audit)
         return audit, action
 
     def record_special_bonus(
@@ -1470,7 +1478,7 @@ class BackOffice(Application[UUID]):
         )
         if decision is not None:
             decision.reopen(appeal_id=str(appeal.id), reopened_on=resolved_on, by=by.id)
-        self.save(appeal, *actions, *([decision] if decision is not None else []))
+        self.save(*actions, appeal, *([decision] if decision is not None else []))
         return appeal, actions
 
     def _subject_audit(self, subject: dict[str, str | None]) -> str:

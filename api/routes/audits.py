@@ -210,6 +210,7 @@ def record_special_deduction(
         evidence=body.evidence,
         by=actor,
         expected_version=version,
+        found_on=body.found_on,
     )
     services.settle()
     return DeductionCreated(corrective_action_id=str(action.id), audit_version=audit.version)

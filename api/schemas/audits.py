@@ -94,6 +94,11 @@ class SpecialDeductionIn(Strict):
 
     category: Literal["law", "company_rules", "industry", "system_operation"]
     evidence: LongText
+    found_on: BusinessDate | None = Field(
+        default=None,
+        description="the day it was found, when its corrective action opens; default: the "
+        "audit's last day (today while the audit is under way)",
+    )
 
 
 class BonusIn(Strict):

@@ -475,3 +475,33 @@ def test_after_expiry_only_an_initial_certification_is_possible(office: Lifecycl
     assert refused.status_code == 409, refused.text
     assert refused.json()["code"] == "outside_recertification_window"
     assert "initial certification" in refused.json()["message"]
+
+
+def test_a_deduction_recorded_after_the_fact_opens_on_the_audits_last_day(
+    office: LifecycleOffice,
+) -> None:
+    """Given an initial audit of 2023-12-04 whose special deduction is entered today, when its
+    corrective action is verified closed on 2023-12-06, then a grant dated 2023-12-10 is
+    accepted (the action opened on the audit's last day, not on the day of entry)."""
+    app_id = office.contracted(office.application(uscc(525), "2023-12-01"), "2023-12-01")
+    planned = office.plan({"application_id": app_id}, "initial", "2023-12-04")
+    assert planned.status_code == 201, planned.text
+    audit_id = planned.json()["id"]
+    deduction = office.post(
+        f"/audits/{audit_id}/special-deductions",
+        {"category": "law", "evidence": "无证"},
+        office.leader,
+    )
+    assert deduction.status_code == 201, deduction.text
+    action_id = deduction.json()["corrective_action_id"]
+    action = office.client.get(f"{API}/corrective-actions/{action_id}", headers=office.auditor)
+    assert action.json()["opened_on"] == "2023-12-04"
+    office.complete(audit_id, "2023-12-04")
+    closed = office.post(
+        f"/corrective-actions/{action_id}/close",
+        {"verified_on": "2023-12-06", "evidence": "已整改"},
+        office.auditor,
+    )
+    assert closed.status_code == 200, closed.text
+    granted = office.decide(audit_id, "grant", "2023-12-10")
+    assert granted.status_code == 201, granted.text

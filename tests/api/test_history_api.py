@@ -59,7 +59,8 @@ def test_the_timeline_holds_every_event_oldest_first_with_who_and_when(
     )
     assert [e["recorded_at"] for e in events] == sorted(e["recorded_at"] for e in events)
     suspended = next(e for e in events if e["type"] == "Certificate.Suspended")
-    assert suspended["business_date"] == "2026-07-01"  # verified_on, the first business date
+    assert suspended["business_date"] == "2026-07-02"  # effective_on
+    assert suspended["data"]["verified_on"] == "2026-07-01"
     assert suspended["actor"]["name"] == "决定人"
     assert suspended["data"]["effective_on"] == "2026-07-02"
     assert all(other not in str(e["data"]) for e in events)

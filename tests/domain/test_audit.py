@@ -514,8 +514,9 @@ def test_one_special_bonus_per_audit(desk: Desk, planned: Audit) -> None:
 def test_a_special_deduction_opens_a_corrective_action_closed_once(
     desk: Desk, planned: Audit
 ) -> None:
-    """Given a special deduction, then a corrective action opens whose id is on the audit;
-    it closes once, and a second close is corrective_action_closed (4.4.2.3)."""
+    """Given a special deduction recorded after the audit's last day, then a corrective action
+    opens on that last day, its id on the audit; it closes once, and a second close is
+    corrective_action_closed (4.4.2.3)."""
     audit, action = desk.bo.record_special_deduction(
         planned.id, "law", "无证经营 / unlicensed", desk.auditor
     )
@@ -528,10 +529,11 @@ def test_a_special_deduction_opens_a_corrective_action_closed_once(
         }
     ]
     stored = desk.bo.get_corrective_action(action.id)
+    assert planned.end_on < TODAY
     assert (stored.audit_id, stored.category, stored.opened_on, stored.is_closed) == (
         str(planned.id),
         "law",
-        TODAY,
+        planned.end_on,
         False,
     )
     assert desk.bo.get_audit(planned.id).current_score().final == 99

@@ -469,10 +469,10 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         "domain.corrective_action:CorrectiveAction.Opened", action, 1,
         {"originator_topic": "domain.corrective_action:CorrectiveAction",
          "audit_id": str(surveillance_2), "category": "law", "evidence": "违反相关法规 1",
-         "opened_on": iso("2026-11-28"), "by": leader},
+         "opened_on": iso("2025-10-10"), "by": leader},
         lambda c: {"audit_id": c.audit_id, "opened_on": c.opened_on, "opened_by": c.opened_by,
                    "closure": c.closure, "is_closed": c.is_closed},
-        {"audit_id": str(surveillance_2), "opened_on": TODAY, "opened_by": leader,
+        {"audit_id": str(surveillance_2), "opened_on": date(2025, 10, 10), "opened_by": leader,
          "closure": None, "is_closed": False},
     )  # fmt: skip
     bo.complete_audit(surveillance_2, date(2025, 10, 10), Decimal("0.8"), office.leader)
