@@ -18,6 +18,7 @@ from api.routes import (
     corrective_actions,
     decisions,
     documents,
+    integrity,
     organizations,
     people,
     printed,
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         appeals,
         organizations,
         printed,
+        integrity,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -30,6 +30,7 @@ from domain.credentials import ApiToken, new_token, token_digest
 from domain.decision import Decision
 from domain.document import Document
 from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
+from domain.integrity import IntegrityLog
 from domain.notice import NoticeRecord
 from domain.people import BOOTSTRAP_ADMIN_ID, DEADLINE_JOBS_ID, ROLES, Actor, User
 from domain.regulator_report import RegulatorReport, ensure_month, first_day, next_month
@@ -73,7 +74,7 @@ class BackOffice(Application[UUID]):
     """Commands of the certification body's back office, over its event store."""
 
     name = "BackOffice"
-    snapshotting_intervals = {SweepJournal: 50}  # noqa: RUF012
+    snapshotting_intervals = {SweepJournal: 50, IntegrityLog: 50}  # noqa: RUF012
     """The deadline jobs' journal gains an event a day; a snapshot keeps its loading short."""
 
     def __init__(self, env: EnvType | None = None, today: Callable[[], date] | None = None):
@@ -1522,6 +1523,45 @@ class BackOffice(Application[UUID]):
         appeal.escalate(to=to, escalated_on=escalated_on, note=note, by=by.id)
         self.save(appeal)
         return appeal
+
+    # -- tamper evidence (10) ------------------------------------------------------------------
+
+    def integrity_log(self) -> IntegrityLog | None:
+        """The record of verifications of the hash chain, if any ran."""
+        return self._find(IntegrityLog, IntegrityLog.create_id())
+
+    def record_verification(
+        self,
+        checked: int,
+        last_notification_id: int | None,
+        head: str,
+        intact: bool,
+        broken_at: int | None,
+        problem: str | None,
+        by: str,
+    ) -> IntegrityLog:
+        """Record the outcome of a verification of the hash chain."""
+        for _ in range(NUMBERING_ATTEMPTS):
+            log = self.integrity_log() or IntegrityLog()
+            log.verified(
+                checked=checked,
+                last_notification_id=last_notification_id,
+                head=head,
+                intact=intact,
+                broken_at=broken_at,
+                problem=problem,
+                by=by,
+            )
+            try:
+                self.save(log)
+                return log
+            except IntegrityError:
+                continue
+        raise RuleViolation(
+            "校验记录冲突 / the verification could not be recorded",
+            code="version_conflict",
+            clause="ZPIC-WF-20 10",
+        )
 
     # -- notices to organizations --------------------------------------------------------------
 

@@ -125,6 +125,30 @@ def worker(
     broker.close()
 
 
+@cli.command()
+def verify(
+    record: bool = typer.Option(True, help="record the outcome in the store's integrity log"),
+) -> None:
+    """Recompute the event log's hash chain; exit 1 naming the first broken link."""
+    from domain.people import DEADLINE_JOBS_ID
+    from ecpsc import integrity
+    from ecpsc.store import open_backoffice
+
+    backoffice = open_backoffice(Settings())
+    try:
+        report = integrity.verify(backoffice, by=DEADLINE_JOBS_ID, record=record)
+    finally:
+        backoffice.close()
+    if not report.intact:
+        typer.echo(f"BROKEN at notification {report.broken_at}: {report.problem}", err=True)
+        typer.echo(f"{report.checked} event(s) verified before it", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(
+        f"intact: {report.checked} event(s), head {report.head} "
+        f"(notification {report.last_notification_id})"
+    )
+
+
 regulator = typer.Typer(
     help="Regulator reporting (4.6.4, 7.4, 8.1.3) / 监管报送", no_args_is_help=True
 )

@@ -9,10 +9,13 @@ from datetime import date
 import psycopg
 
 from domain.backoffice import BackOffice
+from ecpsc.chain import CHAIN_TABLE
 from ecpsc.settings import Settings
 from projections.registry import PROJECTIONS
 
-SQLITE_RECORDER_TOPIC = "projections.sqlite_subscription:SubscribableSQLiteApplicationRecorder"
+SQLITE_RECORDER_TOPIC = "ecpsc.chain:ChainedSQLiteApplicationRecorder"
+POSTGRES_RECORDER_TOPIC = "ecpsc.chain:ChainedPostgresApplicationRecorder"
+"""The library's recorders, writing each event's link of the hash chain in its transaction."""
 
 
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
@@ -32,6 +35,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_MAX_OVERFLOW": "9",
             "POSTGRES_CONN_MAX_AGE": "600",
             "POSTGRES_PRE_PING": "y",
+            "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
         }
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +85,8 @@ def protect_event_log(backoffice: BackOffice) -> None:
     if backoffice.factory.__class__.__module__ == "eventsourcing.postgres":
         table = recorder.events_table_name  # type: ignore[attr-defined]
         with datastore.transaction(commit=True) as curs:
-            curs.execute(APPEND_ONLY_PG.format(table=table))  # type: ignore[arg-type]
+            for protected in (table, CHAIN_TABLE):
+                curs.execute(APPEND_ONLY_PG.format(table=protected))  # type: ignore[arg-type]
     else:
         with datastore.transaction(commit=True) as curs:
             for statement in APPEND_ONLY_SQLITE:

@@ -16,7 +16,9 @@ from typing import Any
 import dramatiq
 
 from domain.certificate import Certificate
+from domain.people import DEADLINE_JOBS_ID
 from domain.rulebook.schedule import reminder_expiry_dates
+from ecpsc import integrity
 from ecpsc.deadline_jobs import sweep
 from ecpsc.notifier import Notice, make_notifier
 from ecpsc.services import Services
@@ -39,6 +41,7 @@ def daily_jobs() -> None:
         sweep_day(day.isoformat())
         send_expiry_reminders.send(day.isoformat())
     send_appeals_digest.send(services.backoffice.today().isoformat())
+    verify_integrity.send()
 
 
 @dramatiq.actor(queue_name=DEADLINES_QUEUE, max_retries=3, min_backoff=5_000, time_limit=HOUR_MS)
@@ -132,11 +135,21 @@ def send_appeals_digest(day: str) -> None:
             deliver_once(services, appeals_digest(on, officer, cases), "appeals_digest")
 
 
+@dramatiq.actor(queue_name=DEADLINES_QUEUE, max_retries=1, time_limit=6 * HOUR_MS)
+def verify_integrity() -> None:
+    """Recompute the event log's hash chain and record the outcome (daily)."""
+    services = current_services()
+    report = integrity.verify(services.backoffice, by=DEADLINE_JOBS_ID)
+    if not report.intact:
+        log.error("hash chain broken at %s: %s", report.broken_at, report.problem)
+
+
 ACTORS = (
     daily_jobs,
     run_sweep,
     notify_certificate_change,
     send_expiry_reminders,
     send_appeals_digest,
+    verify_integrity,
 )
 """Every actor of this module (bound to a broker together)."""

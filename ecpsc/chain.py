@@ -1,0 +1,283 @@
+"""Tamper evidence (ZPIC-WF-20 10): a hash chain over the event log, extended as events are written.
+
+Each stored event gets a link: the SHA-256 of the previous link and of the event's position,
+identity, type and a digest of its stored bytes. The link is written in the same transaction
+as the event (the recorders below), never by a later job, so there is no moment at which an
+event stands without its link. `verify_chain` recomputes every link from the stored events and
+names the first that does not hold: an event edited, removed, reordered or slipped in.
+
+The chain covers the bytes as stored, so records made unreadable by disposal (their content
+replaced by a tombstone that keeps the digest) still verify.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from projections.sqlite_subscription import SubscribableSQLiteApplicationRecorder
+
+GENESIS = "0" * 64
+"""The link before the first event."""
+
+CHAIN_TABLE = "event_chain"
+
+
+def state_digest(state: bytes) -> str:
+    """The SHA-256 of an event's stored bytes."""
+    return hashlib.sha256(state).hexdigest()
+
+
+def link(
+    previous: str,
+    notification_id: int,
+    originator_id: UUID | str,
+    originator_version: int,
+    topic: str,
+    digest: str,
+) -> str:
+    """The link of one event, bound to the link before it."""
+    identity = str(UUID(str(originator_id)))
+    text = f"{previous}\n{notification_id}\n{identity}\n{originator_version}\n{topic}\n{digest}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _links(
+    previous: str, ids: Sequence[int], stored_events: Sequence[StoredEvent]
+) -> list[tuple[int, str, str]]:
+    rows = []
+    for notification_id, stored in zip(ids, stored_events, strict=True):
+        digest = state_digest(stored.state)
+        previous = link(
+            previous,
+            notification_id,
+            stored.originator_id,
+            stored.originator_version,
+            stored.topic,
+            digest,
+        )
+        rows.append((notification_id, digest, previous))
+    return rows
+
+
+SQLITE_CHAIN_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
+    " notification_id INTEGER PRIMARY KEY,"
+    " state_digest TEXT NOT NULL,"
+    " hash TEXT NOT NULL)",
+    f"CREATE TRIGGER IF NOT EXISTS {CHAIN_TABLE}_no_update BEFORE UPDATE ON {CHAIN_TABLE}"
+    " BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only (ZPIC-WF-20 10)'); END",
+    f"CREATE TRIGGER IF NOT EXISTS {CHAIN_TABLE}_no_delete BEFORE DELETE ON {CHAIN_TABLE}"
+    " BEGIN SELECT RAISE(ABORT, 'the hash chain is append-only (ZPIC-WF-20 10)'); END",
+)
+
+
+class ChainedSQLiteApplicationRecorder(SubscribableSQLiteApplicationRecorder):
+    """The embedded store's recorder, writing each event's link in the event's transaction."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        """The events table and the chain."""
+        return [*super().construct_create_table_statements(), *SQLITE_CHAIN_DDL]
+
+    def _insert_events(
+        self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        if ids and stored_events:
+            # SQLite writes one transaction at a time, so the last link is this one's parent.
+            c.execute(f"SELECT hash FROM {CHAIN_TABLE} ORDER BY notification_id DESC LIMIT 1")
+            row = c.fetchone()
+            previous = row[0] if row else GENESIS
+            c.executemany(
+                f"INSERT INTO {CHAIN_TABLE} (notification_id, state_digest, hash) VALUES (?, ?, ?)",
+                _links(previous, ids, stored_events),
+            )
+        return ids
+
+
+class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
+    """The PostgreSQL recorder, writing each event's link in the event's transaction.
+
+    The library takes an EXCLUSIVE lock on the events table for every insert, so transactions
+    write their events, and so their links, one after another in notification order.
+    """
+
+    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.chain_table = Identifier(datastore.schema, CHAIN_TABLE)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {chain} ("
+                " notification_id BIGINT PRIMARY KEY,"
+                " state_digest TEXT NOT NULL,"
+                " hash TEXT NOT NULL)"
+            ).format(chain=self.chain_table)
+        )
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if ids:
+            curs.execute(
+                SQL("SELECT hash FROM {chain} ORDER BY notification_id DESC LIMIT 1").format(
+                    chain=self.chain_table
+                )
+            )
+            row = curs.fetchone()
+            previous = row["hash"] if row else GENESIS
+            curs.executemany(
+                SQL(
+                    "INSERT INTO {chain} (notification_id, state_digest, hash) VALUES (%s, %s, %s)"
+                ).format(chain=self.chain_table),
+                _links(previous, ids, stored_events),
+            )
+        return ids
+
+
+# -- verification ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What a verification found: how far it checked, the head, and the first broken link."""
+
+    checked: int
+    head: str
+    last_notification_id: int | None
+    broken_at: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        """Whether every link held."""
+        return self.broken_at is None
+
+
+@dataclass(frozen=True)
+class StoredLink:
+    """One event as stored, with its stored link."""
+
+    notification_id: int
+    originator_id: str | None
+    originator_version: int | None
+    topic: str | None
+    state: bytes | None
+    state_digest: str | None
+    hash: str | None
+
+
+def verify_links(rows: Iterator[StoredLink], disposed: set[tuple[str, int]]) -> ChainReport:
+    """Recompute the chain over stored events in notification order; the first broken link.
+
+    `disposed` names events whose content was disposed of (10.2): for them the stored digest
+    stands in for the content, which is a tombstone now.
+    """
+    previous, checked, last = GENESIS, 0, None
+    for row in rows:
+        n = row.notification_id
+        if row.hash is None or row.state_digest is None:
+            return ChainReport(
+                checked,
+                previous,
+                last,
+                n,
+                f"事件 {n} 没有链接 / event {n} has no link: it was written around the chain",
+            )
+        if row.state is None or row.originator_id is None:
+            return ChainReport(
+                checked, previous, last, n, f"事件 {n} 已被删除 / event {n} was removed"
+            )
+        assert row.originator_version is not None and row.topic is not None
+        identity = (str(UUID(row.originator_id)), row.originator_version)
+        digest = state_digest(row.state)
+        if digest != row.state_digest and identity not in disposed:
+            return ChainReport(
+                checked,
+                previous,
+                last,
+                n,
+                f"事件 {n} 的内容被改动 / event {n} "
+                "was edited: its content no longer matches its digest",
+            )
+        expected = link(
+            previous, n, row.originator_id, row.originator_version, row.topic, row.state_digest
+        )
+        if expected != row.hash:
+            return ChainReport(
+                checked,
+                previous,
+                last,
+                n,
+                f"链接 {n} 断开 / link {n} does not "
+                "follow from the one before: events were edited, removed or "
+                "reordered",
+            )
+        previous, checked, last = row.hash, checked + 1, n
+    return ChainReport(checked, previous, last)
+
+
+def stored_links(recorder: Any, page: int = 1000) -> Iterator[StoredLink]:
+    """Every event and every link, joined on the notification id, in order (either side may
+    be missing where something was removed)."""
+    postgres = isinstance(recorder, PostgresApplicationRecorder)
+    table = recorder.events_table_name
+    if postgres:
+        events = f'"{recorder.datastore.schema}"."{table}"'
+        chain = f'"{recorder.datastore.schema}"."{CHAIN_TABLE}"'
+        key, mark = "notification_id", "%s"
+    else:
+        events, chain, key, mark = table, CHAIN_TABLE, "rowid", "?"
+    # A full outer join, portable: every id from either side, then both sides by id.
+    sql = (
+        f"SELECT ids.n AS n, e.originator_id AS originator_id,"
+        f" e.originator_version AS originator_version, e.topic AS topic, e.state AS state,"
+        f" c.state_digest AS state_digest, c.hash AS hash"
+        f" FROM (SELECT {key} AS n FROM {events} WHERE {key} > {mark}"
+        f" UNION SELECT notification_id AS n FROM {chain} WHERE notification_id > {mark}) ids"
+        f" LEFT JOIN {events} e ON e.{key} = ids.n"
+        f" LEFT JOIN {chain} c ON c.notification_id = ids.n"
+        f" ORDER BY ids.n LIMIT {mark}"
+    )
+    after = 0
+    while True:
+        with recorder.datastore.transaction(commit=False) as curs:
+            curs.execute(sql, (after, after, page))
+            rows = curs.fetchall()
+        if not rows:
+            return
+        for row in rows:
+            state = row["state"]
+            yield StoredLink(
+                notification_id=int(row["n"]),
+                originator_id=None if row["originator_id"] is None else str(row["originator_id"]),
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=None if state is None else bytes(state),
+                state_digest=row["state_digest"],
+                hash=row["hash"],
+            )
+        after = int(rows[-1]["n"])
+
+
+def chain_head(recorder: Any) -> tuple[int | None, str]:
+    """The last link: its notification id and hash (GENESIS before the first event)."""
+    postgres = isinstance(recorder, PostgresApplicationRecorder)
+    chain = f'"{recorder.datastore.schema}"."{CHAIN_TABLE}"' if postgres else CHAIN_TABLE
+    with recorder.datastore.transaction(commit=False) as curs:
+        curs.execute(
+            f"SELECT notification_id, hash FROM {chain} ORDER BY notification_id DESC LIMIT 1"
+        )
+        row = curs.fetchone()
+    if row is None:
+        return None, GENESIS
+    return int(row["notification_id"]), str(row["hash"])
