@@ -156,7 +156,7 @@ def test_a_completed_audit_reads_back_the_same_from_a_new_back_office(
         # and its corrective action, still open, with the audit's id
         reread = other.get_corrective_action(action.id)
         assert (reread.audit_id, reread.is_closed) == (str(audit_id), False)
-        assert reread.opened_on == settings.today
+        assert reread.opened_on == date(2026, 11, 12)  # found on the audit's last day
 
         # and refuses, from the stored state, a second plan and anything after completion
         before = other.recorder.max_notification_id()
