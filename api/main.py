@@ -25,6 +25,7 @@ from api.routes import (
     register,
     regulator,
     reports,
+    retention,
     rules,
     sweeps,
     watchlist,
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         organizations,
         printed,
         integrity,
+        retention,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -30,6 +30,7 @@ from domain.credentials import ApiToken, new_token, token_digest
 from domain.decision import Decision
 from domain.document import Document
 from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
+from domain.hold import LegalHold
 from domain.integrity import IntegrityLog
 from domain.notice import NoticeRecord
 from domain.people import BOOTSTRAP_ADMIN_ID, DEADLINE_JOBS_ID, ROLES, Actor, User
@@ -1523,6 +1524,31 @@ class BackOffice(Application[UUID]):
         appeal.escalate(to=to, escalated_on=escalated_on, note=note, by=by.id)
         self.save(appeal)
         return appeal
+
+    # -- retention (10) ------------------------------------------------------------------------
+
+    def place_hold(self, uscc: str, reason: str, placed_on: date, by: Actor) -> LegalHold:
+        """Hold every record of an organization beyond its retention (10.2)."""
+        ensure_valid_uscc(uscc)
+        self._check_business_date("placed_on", placed_on)
+        hold = LegalHold(uscc=uscc, reason=reason, placed_on=placed_on, by=by.id)
+        self.save(hold)
+        return hold
+
+    def get_hold(self, hold_id: UUID) -> LegalHold:
+        """A legal hold by id."""
+        return self._get(LegalHold, hold_id, "保全 / legal hold")
+
+    def release_hold(
+        self, hold_id: UUID, released_on: date, by: Actor, expected_version: int | None = None
+    ) -> LegalHold:
+        """Release a legal hold."""
+        self._check_business_date("released_on", released_on)
+        hold = self.get_hold(hold_id)
+        self._check_version(hold, expected_version)
+        hold.release(released_on=released_on, by=by.id)
+        self.save(hold)
+        return hold
 
     # -- tamper evidence (10) ------------------------------------------------------------------
 

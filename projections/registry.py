@@ -34,6 +34,11 @@ from projections.regulator_outbox import (
     RegulatorOutboxProjection,
     SQLiteRegulatorOutboxView,
 )
+from projections.retention import (
+    PostgresRetentionView,
+    RetentionProjection,
+    SQLiteRetentionView,
+)
 from projections.staff import PostgresStaffView, SQLiteStaffView, StaffProjection
 from projections.view import PostgresView, SQLiteView
 
@@ -55,6 +60,7 @@ PROJECTIONS: tuple[ReadModel, ...] = (
     ReadModel(ComplianceProjection, SQLiteComplianceView, PostgresComplianceView),
     ReadModel(AppealsProjection, SQLiteAppealsView, PostgresAppealsView),
     ReadModel(StaffProjection, SQLiteStaffView, PostgresStaffView),
+    ReadModel(RetentionProjection, SQLiteRetentionView, PostgresRetentionView),
     ReadModel(
         OrganizationIndexProjection, SQLiteOrganizationIndexView, PostgresOrganizationIndexView
     ),

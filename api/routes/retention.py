@@ -1,0 +1,106 @@
+"""Record retention and legal holds (ZPIC-WF-20 10.2), for compliance officers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import BaseModel, Field
+
+from api.deps import IfMatch, ServicesDep, require
+from api.schemas.common import BusinessDate, LongText, Strict, Uscc
+from domain.hold import LegalHold
+from domain.people import Actor
+
+router = APIRouter(tags=["history"])
+
+ComplianceOfficer = Annotated[Actor, Depends(require("compliance_officer"))]
+
+
+class HoldIn(Strict):
+    """A legal hold on every record of an organization."""
+
+    uscc: Uscc
+    reason: LongText
+    placed_on: BusinessDate | None = Field(default=None, description="default: today")
+
+
+class ReleaseIn(Strict):
+    """The release of a hold."""
+
+    released_on: BusinessDate | None = Field(default=None, description="default: today")
+
+
+class HoldOut(BaseModel):
+    """A legal hold."""
+
+    id: str
+    uscc: str
+    reason: str
+    placed_on: date
+    released_on: date | None
+    active: bool
+    version: int
+
+
+def hold_out(hold: LegalHold, response: Response) -> HoldOut:
+    """A hold as the API shows it."""
+    response.headers["ETag"] = f'"{hold.version}"'
+    return HoldOut(
+        id=str(hold.id),
+        uscc=hold.uscc,
+        reason=hold.reason,
+        placed_on=hold.placed_on,
+        released_on=hold.released_on,
+        active=hold.active,
+        version=hold.version,
+    )
+
+
+@router.get("/retention")
+def retention(
+    services: ServicesDep,
+    actor: ComplianceOfficer,
+    as_of: Annotated[date | None, Query(description="default: today")] = None,
+    uscc: Annotated[str | None, Query(min_length=18, max_length=18)] = None,
+) -> list[dict[str, Any]]:
+    """One row per organization and certification cycle (and per application never certified):
+    its record count, retain_until (36 months after the cycle's last day), holds, and whether
+    it is eligible for disposal as of the day."""
+    day = as_of or services.backoffice.today()
+    return services.read_models.view("retention").schedule(day, uscc)  # type: ignore[no-any-return]
+
+
+@router.post("/holds", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
+def place_hold(
+    body: HoldIn, services: ServicesDep, actor: ComplianceOfficer, response: Response
+) -> HoldOut:
+    """Place a legal hold: none of the organization's records may be disposed of meanwhile."""
+    hold = services.backoffice.place_hold(
+        body.uscc, body.reason, body.placed_on or services.backoffice.today(), by=actor
+    )
+    services.settle()
+    response.headers["Location"] = f"/api/v1/holds/{hold.id}"
+    return hold_out(hold, response)
+
+
+@router.post("/holds/{hold_id}/release", response_model=HoldOut)
+def release_hold(
+    hold_id: UUID,
+    body: ReleaseIn,
+    services: ServicesDep,
+    actor: ComplianceOfficer,
+    version: IfMatch,
+    response: Response,
+) -> HoldOut:
+    """Release a legal hold."""
+    hold = services.backoffice.release_hold(
+        hold_id,
+        body.released_on or services.backoffice.today(),
+        by=actor,
+        expected_version=version,
+    )
+    services.settle()
+    return hold_out(hold, response)

@@ -1,0 +1,396 @@
+"""Record retention (ZPIC-WF-20 10.2): one row per organization and certification cycle, and per
+application that never became a certificate, with its record count, how long it is kept, and
+whether a hold stands in the way of disposal.
+
+Every aggregate is attached to a row when it is created (an application to its own row, an audit
+to its application's or its certificate's current cycle, a decision or corrective action to its
+audit's); a grant moves the application's row into the certificate's cycle, a recertification
+opens the next cycle. Each event adds one record to its aggregate's row.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from domain.appeal import Appeal
+from domain.application import CertificationApplication
+from domain.audit import Audit
+from domain.certificate import Certificate
+from domain.corrective_action import CorrectiveAction
+from domain.decision import Decision
+from domain.hold import LegalHold
+from domain.rulebook.retention import retain_until
+from projections.view import PostgresView, SQLiteView, Statement, ViewQueries
+
+
+def application_key(application_id: str) -> str:
+    """The row of an application not (yet) certified."""
+    return f"application:{application_id}"
+
+
+def cycle_key(number: str, cycle: int) -> str:
+    """The row of a certificate's n-th cycle."""
+    return f"certificate:{number}:{cycle}"
+
+
+class RetentionQueries(ViewQueries):
+    """Rows, members and holds."""
+
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS retention_rows ("
+        " row_key TEXT PRIMARY KEY,"
+        " uscc TEXT NOT NULL,"
+        " kind TEXT NOT NULL,"
+        " subject TEXT NOT NULL,"
+        " cycle INTEGER,"
+        " records INTEGER NOT NULL,"
+        " last_day TEXT,"
+        " ended BOOLEAN NOT NULL,"
+        " disposed BOOLEAN NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS retention_rows_uscc ON retention_rows (uscc)",
+        "CREATE TABLE IF NOT EXISTS retention_members ("
+        " aggregate_id TEXT PRIMARY KEY,"
+        " row_key TEXT NOT NULL,"
+        " kind TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS retention_members_row ON retention_members (row_key)",
+        "CREATE TABLE IF NOT EXISTS retention_holds ("
+        " hold_id TEXT PRIMARY KEY,"
+        " uscc TEXT NOT NULL,"
+        " kind TEXT NOT NULL,"
+        " reason TEXT NOT NULL,"
+        " active BOOLEAN NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS retention_certificates ("
+        " number TEXT PRIMARY KEY,"
+        " certificate_id TEXT NOT NULL UNIQUE,"
+        " cycle INTEGER NOT NULL)",
+    )
+
+    def row_of(self, aggregate_id: str) -> str | None:
+        """The row an aggregate belongs to."""
+        rows = self.rows(
+            "SELECT row_key FROM retention_members WHERE aggregate_id = ?", [aggregate_id]
+        )
+        return str(rows[0]["row_key"]) if rows else None
+
+    def current_cycle(self, number: str) -> int | None:
+        """A certificate's current cycle."""
+        rows = self.rows("SELECT cycle FROM retention_certificates WHERE number = ?", [number])
+        return int(rows[0]["cycle"]) if rows else None
+
+    def row(self, row_key: str) -> dict[str, Any] | None:
+        """One row as stored."""
+        rows = self.rows("SELECT * FROM retention_rows WHERE row_key = ?", [row_key])
+        return rows[0] if rows else None
+
+    def members(self, row_key: str) -> list[dict[str, Any]]:
+        """The aggregates of a row."""
+        return self.rows(
+            "SELECT aggregate_id, kind FROM retention_members WHERE row_key = ?"
+            " ORDER BY kind, aggregate_id",
+            [row_key],
+        )
+
+    def schedule(self, as_of: date, uscc: str | None = None) -> list[dict[str, Any]]:
+        """Every row with retain_until, its holds and whether it may be disposed of on as_of."""
+        where, params = ("", []) if uscc is None else (" WHERE uscc = ?", [uscc])
+        rows = self.rows(f"SELECT * FROM retention_rows{where} ORDER BY uscc, row_key", params)
+        holds: dict[str, list[dict[str, Any]]] = {}
+        for hold in self.rows("SELECT * FROM retention_holds WHERE active = ?", [True]):
+            holds.setdefault(hold["uscc"], []).append(
+                {"id": hold["hold_id"], "kind": hold["kind"], "reason": hold["reason"]}
+            )
+        result = []
+        for row in rows:
+            until = None
+            if row["last_day"] and row["ended"]:
+                until = retain_until(date.fromisoformat(row["last_day"]))
+            held = holds.get(row["uscc"], [])
+            result.append(
+                {
+                    "key": row["row_key"],
+                    "uscc": row["uscc"],
+                    "kind": row["kind"],
+                    "subject": row["subject"],
+                    "cycle": row["cycle"],
+                    "records": int(row["records"]),
+                    "last_day": row["last_day"] if row["ended"] else None,
+                    "retain_until": None if until is None else until.isoformat(),
+                    "hold": bool(held),
+                    "holds": held,
+                    "disposed": bool(row["disposed"]),
+                    "eligible_for_disposal": bool(
+                        until is not None and as_of > until and not held and not row["disposed"]
+                    ),
+                }
+            )
+        return result
+
+
+class SQLiteRetentionView(RetentionQueries, SQLiteView):
+    """Retention on the embedded store."""
+
+
+class PostgresRetentionView(RetentionQueries, PostgresView):
+    """Retention on PostgreSQL."""
+
+
+class RetentionProjection(Projection[RetentionQueries]):
+    """Keeps the retention rows."""
+
+    name = "retention"
+
+    @singledispatchmethod
+    def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
+        """An event of a known record adds one to its row's count."""
+        self.view.write(self._count(domain_event), tracking)
+
+    def _count(self, e: Any) -> list[Statement]:
+        key = self.view.row_of(str(e.originator_id))
+        if key is None:
+            return []
+        return [("UPDATE retention_rows SET records = records + 1 WHERE row_key = ?", [key])]
+
+    def _join(self, e: Any, key: str | None, kind: str) -> list[Statement]:
+        if key is None:
+            return []
+        return [
+            (
+                "INSERT INTO retention_members (aggregate_id, row_key, kind) VALUES (?, ?, ?)",
+                [str(e.originator_id), key, kind],
+            ),
+            ("UPDATE retention_rows SET records = records + 1 WHERE row_key = ?", [key]),
+        ]
+
+    @process_event.register
+    def _submitted(self, e: CertificationApplication.Submitted, tracking: Tracking) -> None:
+        key = application_key(str(e.originator_id))
+        self.view.write(
+            [
+                (
+                    "INSERT INTO retention_rows (row_key, uscc, kind, subject, cycle, records,"
+                    " last_day, ended, disposed) VALUES (?, ?, 'application', ?, NULL, 0, NULL,"
+                    " ?, ?)",
+                    [key, e.organization["uscc"], str(e.originator_id), False, False],
+                ),
+                *self._join(e, key, "application"),
+            ],
+            tracking,
+        )
+
+    @process_event.register
+    def _reviewed(self, e: CertificationApplication.Reviewed, tracking: Tracking) -> None:
+        statements = self._count(e)
+        if e.outcome == "rejected":
+            statements.append(
+                (
+                    "UPDATE retention_rows SET last_day = ?, ended = ? WHERE row_key = ?",
+                    [e.reviewed_on.isoformat(), True, application_key(str(e.originator_id))],
+                )
+            )
+        self.view.write(statements, tracking)
+
+    @process_event.register
+    def _planned(self, e: Audit.Planned, tracking: Tracking) -> None:
+        if e.application_id is not None:
+            key = self.view.row_of(e.application_id)
+        else:
+            assert e.certificate_number is not None
+            cycle = self.view.current_cycle(e.certificate_number)
+            key = None if cycle is None else cycle_key(e.certificate_number, cycle)
+        self.view.write(self._join(e, key, "audit"), tracking)
+
+    @process_event.register
+    def _decided(self, e: Decision.Made, tracking: Tracking) -> None:
+        key = self.view.row_of(e.audit_id)
+        statements = self._join(e, key, "decision")
+        if key is not None and e.outcome == "refuse" and key.startswith("application:"):
+            statements.append(
+                (
+                    "UPDATE retention_rows SET last_day = ?, ended = ? WHERE row_key = ?",
+                    [e.decided_on.isoformat(), True, key],
+                )
+            )
+        self.view.write(statements, tracking)
+
+    @process_event.register
+    def _opened(self, e: CorrectiveAction.Opened, tracking: Tracking) -> None:
+        self.view.write(self._join(e, self.view.row_of(e.audit_id), "corrective_action"), tracking)
+
+    @process_event.register
+    def _appeal(self, e: Appeal.Received, tracking: Tracking) -> None:
+        key = None
+        subject = e.subject
+        if subject.get("decision_id"):
+            key = self.view.row_of(str(subject["decision_id"]))
+        elif subject.get("certificate_number"):
+            number = str(subject["certificate_number"])
+            cycle = self.view.current_cycle(number)
+            key = None if cycle is None else cycle_key(number, cycle)
+        elif subject.get("application_id"):
+            key = self.view.row_of(str(subject["application_id"]))
+        statements = self._join(e, key, "appeal")
+        if e.organization_uscc:
+            statements.append(
+                (
+                    "INSERT INTO retention_holds (hold_id, uscc, kind, reason, active)"
+                    " VALUES (?, ?, 'appeal', ?, ?)",
+                    [str(e.originator_id), e.organization_uscc, f"{e.kind} open", True],
+                )
+            )
+        self.view.write(statements, tracking)
+
+    @process_event.register
+    def _answered(self, e: Appeal.NoticeSent, tracking: Tracking) -> None:
+        self.view.write(
+            [
+                *self._count(e),
+                (
+                    "UPDATE retention_holds SET active = ? WHERE hold_id = ?",
+                    [False, str(e.originator_id)],
+                ),
+            ],
+            tracking,
+        )
+
+    @process_event.register
+    def _hold_placed(self, e: LegalHold.Placed, tracking: Tracking) -> None:
+        self.view.write(
+            [
+                (
+                    "INSERT INTO retention_holds (hold_id, uscc, kind, reason, active)"
+                    " VALUES (?, ?, 'legal', ?, ?)",
+                    [str(e.originator_id), e.uscc, e.reason, True],
+                )
+            ],
+            tracking,
+        )
+
+    @process_event.register
+    def _hold_released(self, e: LegalHold.Released, tracking: Tracking) -> None:
+        self.view.write(
+            [
+                (
+                    "UPDATE retention_holds SET active = ? WHERE hold_id = ?",
+                    [False, str(e.originator_id)],
+                )
+            ],
+            tracking,
+        )
+
+    def _open_cycle(
+        self,
+        e: Any,
+        number: str,
+        cycle: int,
+        uscc: str,
+        last_day: date,
+        application_id: str | None,
+    ) -> list[Statement]:
+        key = cycle_key(number, cycle)
+        statements: list[Statement] = [
+            (
+                "INSERT INTO retention_rows (row_key, uscc, kind, subject, cycle, records,"
+                " last_day, ended, disposed)"
+                " VALUES (?, ?, 'certification_cycle', ?, ?, 0, ?, ?, ?)",
+                [key, uscc, number, cycle, last_day.isoformat(), False, False],
+            ),
+        ]
+        if cycle == 1:
+            statements += self._join(e, key, "certificate")
+        else:
+            statements.append(
+                ("UPDATE retention_rows SET records = records + 1 WHERE row_key = ?", [key])
+            )
+        if application_id is not None:
+            # The application and its audit, decision and corrective actions join the cycle.
+            old = application_key(application_id)
+            existing = self.view.row(old)
+            if existing is not None:
+                statements += [
+                    ("UPDATE retention_members SET row_key = ? WHERE row_key = ?", [key, old]),
+                    (
+                        "UPDATE retention_rows SET records = records + ? WHERE row_key = ?",
+                        [int(existing["records"]), key],
+                    ),
+                    ("DELETE FROM retention_rows WHERE row_key = ?", [old]),
+                ]
+        return statements
+
+    @process_event.register
+    def _issued(self, e: Certificate.Issued, tracking: Tracking) -> None:
+        statements = [
+            (
+                "INSERT INTO retention_certificates (number, certificate_id, cycle)"
+                " VALUES (?, ?, 1)",
+                [e.number, str(e.originator_id)],
+            ),
+            *self._open_cycle(
+                e, e.number, 1, e.organization["uscc"], e.expires_on, e.application_id
+            ),
+        ]
+        self.view.write(statements, tracking)
+
+    def _certificate(self, e: Any) -> tuple[str, int]:
+        row = self.view.rows(
+            "SELECT number, cycle FROM retention_certificates WHERE certificate_id = ?",
+            [str(e.originator_id)],
+        )[0]
+        return str(row["number"]), int(row["cycle"])
+
+    @process_event.register
+    def _recertified(self, e: Certificate.Recertified, tracking: Tracking) -> None:
+        number, cycle = self._certificate(e)
+        old = cycle_key(number, cycle)
+        statements: list[Statement] = [
+            ("UPDATE retention_rows SET ended = ? WHERE row_key = ?", [True, old]),
+            (
+                "UPDATE retention_certificates SET cycle = ? WHERE number = ?",
+                [cycle + 1, number],
+            ),
+            # The certificate's events of the new cycle count there; it stays a member of the
+            # cycle it began in, and each later cycle lists it again by its number.
+            *self._open_cycle(
+                e, number, cycle + 1, e.organization["uscc"], e.expires_on, e.application_id
+            ),
+        ]
+        self.view.write(statements, tracking)
+
+    def _certificate_event(self, e: Any, tracking: Tracking, end: date | None) -> None:
+        number, cycle = self._certificate(e)
+        key = cycle_key(number, cycle)
+        statements: list[Statement] = [
+            ("UPDATE retention_rows SET records = records + 1 WHERE row_key = ?", [key])
+        ]
+        if end is not None:
+            statements.append(
+                (
+                    "UPDATE retention_rows SET last_day = ?, ended = ? WHERE row_key = ?",
+                    [end.isoformat(), True, key],
+                )
+            )
+        self.view.write(statements, tracking)
+
+    @process_event.register
+    def _withdrawn(self, e: Certificate.Withdrawn, tracking: Tracking) -> None:
+        # A cycle ends at expiry, or earlier at withdrawal (10.2).
+        self._certificate_event(e, tracking, e.effective_on)
+
+    @process_event.register
+    def _expired(self, e: Certificate.Expired, tracking: Tracking) -> None:
+        self._certificate_event(e, tracking, e.expired_on - timedelta(days=1))
+
+    @process_event.register(Certificate.Suspended)
+    @process_event.register(Certificate.SuspensionExtended)
+    @process_event.register(Certificate.Reinstated)
+    @process_event.register(Certificate.AuditCompleted)
+    @process_event.register(Certificate.GradeChanged)
+    @process_event.register(Certificate.FollowUpDecided)
+    @process_event.register(Certificate.Recovered)
+    def _certificate_changed(self, e: Any, tracking: Tracking) -> None:
+        self._certificate_event(e, tracking, None)
