@@ -28,6 +28,7 @@ from domain.certificate import (
 from domain.corrective_action import CorrectiveAction
 from domain.credentials import ApiToken, new_token, token_digest
 from domain.decision import Decision
+from domain.disposal import Disposal
 from domain.document import Document
 from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
 from domain.hold import LegalHold
@@ -1549,6 +1550,42 @@ class BackOffice(Application[UUID]):
         hold.release(released_on=released_on, by=by.id)
         self.save(hold)
         return hold
+
+    def record_disposal(
+        self,
+        row_key: str,
+        uscc: str,
+        reason: str,
+        records: list[dict[str, Any]],
+        documents: list[str],
+        certificate_numbers: list[str],
+        application_ids: list[str],
+        retain_until: date,
+        by: Actor,
+    ) -> Disposal:
+        """Record the disposal of a retention row's records: what, when, by whom, digests."""
+        if not reason.strip():
+            raise InvalidInput("reason", "须写明处置依据 / the reason is required")
+        if self._find(Disposal, Disposal.create_id(row_key)) is not None:
+            raise RuleViolation(
+                "该记录已处置 / these records were already disposed of",
+                code="already_disposed",
+                clause="ZPIC-WF-20 10.2",
+            )
+        disposal = Disposal(
+            row_key=row_key,
+            uscc=uscc,
+            reason=reason,
+            records=records,
+            documents=documents,
+            certificate_numbers=certificate_numbers,
+            application_ids=application_ids,
+            retain_until=retain_until,
+            disposed_on=self.today(),
+            by=by.id,
+        )
+        self.save(disposal)
+        return disposal
 
     # -- tamper evidence (10) ------------------------------------------------------------------
 

@@ -45,6 +45,10 @@ class DocumentStore(Protocol):
         """The bytes stored under the hash, verified against it."""
         ...
 
+    def dispose(self, sha256: str) -> bool:
+        """Delete the bytes for good (10.2); whether there were any."""
+        ...
+
 
 class DirectoryDocumentStore:
     """Documents as files named by their hash, written atomically."""
@@ -81,6 +85,13 @@ class DirectoryDocumentStore:
             return _checked(sha256, self._path(sha256).read_bytes())
         except FileNotFoundError:
             raise DocumentMissing(sha256) from None
+
+    def dispose(self, sha256: str) -> bool:
+        """Delete the bytes for good (10.2); whether there were any."""
+        path = self._path(sha256)
+        existed = path.exists()
+        path.unlink(missing_ok=True)
+        return existed
 
 
 class PostgresDocumentStore:
@@ -121,3 +132,9 @@ class PostgresDocumentStore:
         if not isinstance(content, bytes | memoryview):
             raise DocumentCorrupted(sha256)
         return _checked(sha256, bytes(content))
+
+    def dispose(self, sha256: str) -> bool:
+        """Delete the bytes for good (10.2); whether there were any."""
+        with self._connect() as conn:
+            deleted = conn.execute("DELETE FROM ecpsc_documents WHERE sha256 = %s", (sha256,))
+            return deleted.rowcount > 0

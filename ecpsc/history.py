@@ -20,6 +20,7 @@ from domain.appeal import Appeal
 from domain.audit import Audit
 from domain.certificate import Certificate
 from domain.people import User
+from ecpsc.disposal import DisposedRecord, RecordDisposed
 from ecpsc.services import Services
 
 HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic"}
@@ -91,7 +92,18 @@ class ActorNames:
 
 
 def event_record(e: Any, names: ActorNames) -> dict[str, Any]:
-    """One event: when recorded, its business date, type, who, and its fields."""
+    """One event: when recorded, its business date, type, who, and its fields (a disposed
+    event shows only where it stood, its type and the disposal that took its content)."""
+    if isinstance(e, DisposedRecord):
+        return {
+            "recorded_at": e.timestamp.isoformat(),
+            "business_date": None,
+            "type": e.topic.split(":", 1)[1],
+            "aggregate_id": str(e.originator_id),
+            "version": e.originator_version,
+            "actor": {"id": None, "name": None},
+            "data": {"disposed": True, "disposal_id": e.disposal_id, "digest": e.digest},
+        }
     data = {k: readable(v) for k, v in vars(e).items() if k not in HIDDEN}
     business_date = next((data[f] for f in BUSINESS_DATE_FIELDS if data.get(f)), None)
     actor_id = data.get("by")
@@ -209,7 +221,19 @@ def organization_records(services: Services, uscc: str, as_of: datetime) -> list
     backoffice = services.backoffice
     records = []
     for row in services.read_models.view("organization_index").aggregates(uscc):
-        aggregate = backoffice.as_of(Aggregate, UUID(row["originator_id"]), as_of)
+        try:
+            aggregate = backoffice.as_of(Aggregate, UUID(row["originator_id"]), as_of)
+        except RecordDisposed:
+            records.append(
+                {
+                    "kind": row["kind"],
+                    "id": row["originator_id"],
+                    "version": None,
+                    "state": None,
+                    "disposed": True,
+                }
+            )
+            continue
         if aggregate is not None:
             records.append(
                 {

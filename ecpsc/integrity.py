@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
+from uuid import UUID
 
 from domain.backoffice import BackOffice
 from ecpsc.chain import ChainReport, StoredLink, stored_links, verify_links
@@ -19,6 +21,20 @@ def _anchored(
         yield row
 
 
+def disposed(backoffice: BackOffice) -> set[tuple[str, int]]:
+    """Events disposed of by a disposal the log records (a listing alone does not count)."""
+    from ecpsc.disposal import disposed_events
+
+    listed = disposed_events(backoffice.recorder)
+    recorded: set[tuple[str, int]] = set()
+    for disposal_id in set(listed.values()):
+        disposal: Any = backoffice.repository.get(UUID(disposal_id))
+        for record in disposal.records:
+            for version in range(1, int(record["versions"]) + 1):
+                recorded.add((str(UUID(record["aggregate_id"])), version))
+    return {key for key in listed if key in recorded}
+
+
 def verify(backoffice: BackOffice, by: str, record: bool = True) -> ChainReport:
     """Recompute the whole chain from the stored events; a rewritten chain is caught too, when
     the head an earlier verification recorded is no longer at its place."""
@@ -27,7 +43,9 @@ def verify(backoffice: BackOffice, by: str, record: bool = True) -> ChainReport:
     if log is not None and log.last_intact and log.last_intact["last_notification_id"]:
         anchor = (int(log.last_intact["last_notification_id"]), str(log.last_intact["head"]))  # type: ignore[call-overload]
     found: list[str] = []
-    report = verify_links(_anchored(stored_links(backoffice.recorder), anchor, found), set())
+    report = verify_links(
+        _anchored(stored_links(backoffice.recorder), anchor, found), disposed(backoffice)
+    )
     if report.intact and anchor is not None and found != [anchor[1]]:
         report = replace(
             report,

@@ -16,6 +16,8 @@ from projections.registry import PROJECTIONS
 SQLITE_RECORDER_TOPIC = "ecpsc.chain:ChainedSQLiteApplicationRecorder"
 POSTGRES_RECORDER_TOPIC = "ecpsc.chain:ChainedPostgresApplicationRecorder"
 """The library's recorders, writing each event's link of the hash chain in its transaction."""
+MAPPER_TOPIC = "ecpsc.disposal:TombstoneMapper"
+"""The library's mapper, reading the tombstone of a disposed event (10.2)."""
 
 
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
@@ -36,6 +38,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_CONN_MAX_AGE": "600",
             "POSTGRES_PRE_PING": "y",
             "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
+            "MAPPER_TOPIC": MAPPER_TOPIC,
         }
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,6 +47,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": "30",
         "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
+        "MAPPER_TOPIC": MAPPER_TOPIC,
     }
     # SQLite keeps one tracking table per file, so each read model gets a file of its own.
     for projection in PROJECTIONS:
@@ -65,16 +69,55 @@ CREATE OR REPLACE TRIGGER {table}_no_truncate
   BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION ecpsc_refuse_change();
 """
 
+DISPOSAL_PATH_PG = """
+SELECT pg_advisory_xact_lock(7027922);
+CREATE TABLE IF NOT EXISTS {disposed} (
+  originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, disposal_id TEXT NOT NULL,
+  PRIMARY KEY (originator_id, originator_version));
+CREATE OR REPLACE FUNCTION ecpsc_guard_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- The one way an event changes: its content replaced by a tombstone when its record is
+  -- disposed of (10.2), listed first in {disposed}; identity, order and topic stay.
+  IF TG_OP = 'UPDATE' AND NEW.originator_id = OLD.originator_id
+     AND NEW.originator_version = OLD.originator_version AND NEW.topic = OLD.topic
+     AND NEW.notification_id = OLD.notification_id
+     AND EXISTS (SELECT 1 FROM {disposed} d WHERE d.originator_id = OLD.originator_id::text
+                 AND d.originator_version = OLD.originator_version) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'the event log is append-only (ZPIC-WF-20 10.1): % refused on %',
+    TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE OR REPLACE TRIGGER {table}_append_only
+  BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION ecpsc_guard_events();
+"""
+
+DISPOSED_EVENTS = "ecpsc_disposed_events"
+"""The events whose content was replaced by a tombstone, each named before it is replaced."""
+
 APPEND_ONLY_SQLITE = (
     # INSERT OR REPLACE deletes the old row without firing DELETE triggers.
     "CREATE TRIGGER IF NOT EXISTS stored_events_no_replace BEFORE INSERT ON stored_events"
     " WHEN EXISTS (SELECT 1 FROM stored_events WHERE originator_id = NEW.originator_id"
     " AND originator_version = NEW.originator_version)"
     " BEGIN SELECT RAISE(ABORT, 'the event log is append-only (ZPIC-WF-20 10.1)'); END",
-    "CREATE TRIGGER IF NOT EXISTS stored_events_no_update BEFORE UPDATE ON stored_events"
+    f"CREATE TABLE IF NOT EXISTS {DISPOSED_EVENTS} (originator_id TEXT NOT NULL,"
+    " originator_version INTEGER NOT NULL, disposal_id TEXT NOT NULL,"
+    " PRIMARY KEY (originator_id, originator_version))",
+    # The one way an event changes: its content replaced by a tombstone on disposal (10.2).
+    "DROP TRIGGER IF EXISTS stored_events_no_update",
+    "CREATE TRIGGER IF NOT EXISTS stored_events_no_update_but_disposal"
+    " BEFORE UPDATE ON stored_events WHEN NOT (NEW.originator_id IS OLD.originator_id"
+    " AND NEW.originator_version IS OLD.originator_version AND NEW.topic IS OLD.topic"
+    f" AND EXISTS (SELECT 1 FROM {DISPOSED_EVENTS} d WHERE d.originator_id = OLD.originator_id"
+    " AND d.originator_version = OLD.originator_version))"
     " BEGIN SELECT RAISE(ABORT, 'the event log is append-only (ZPIC-WF-20 10.1)'); END",
     "CREATE TRIGGER IF NOT EXISTS stored_events_no_delete BEFORE DELETE ON stored_events"
     " BEGIN SELECT RAISE(ABORT, 'the event log is append-only (ZPIC-WF-20 10.1)'); END",
+    f"CREATE TRIGGER IF NOT EXISTS {DISPOSED_EVENTS}_no_update BEFORE UPDATE ON"
+    f" {DISPOSED_EVENTS} BEGIN SELECT RAISE(ABORT, 'disposals are append-only'); END",
+    f"CREATE TRIGGER IF NOT EXISTS {DISPOSED_EVENTS}_no_delete BEFORE DELETE ON"
+    f" {DISPOSED_EVENTS} BEGIN SELECT RAISE(ABORT, 'disposals are append-only'); END",
 )
 
 
@@ -87,6 +130,10 @@ def protect_event_log(backoffice: BackOffice) -> None:
         with datastore.transaction(commit=True) as curs:
             for protected in (table, CHAIN_TABLE):
                 curs.execute(APPEND_ONLY_PG.format(table=protected))  # type: ignore[arg-type]
+            curs.execute(
+                DISPOSAL_PATH_PG.format(table=table, disposed=DISPOSED_EVENTS)  # type: ignore[arg-type]
+            )
+            curs.execute(APPEND_ONLY_PG.format(table=DISPOSED_EVENTS))  # type: ignore[arg-type]
     else:
         with datastore.transaction(commit=True) as curs:
             for statement in APPEND_ONLY_SQLITE:

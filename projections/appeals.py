@@ -12,6 +12,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.appeal import Appeal
+from domain.disposal import Disposal
 from projections.view import PostgresView, SQLiteView, ViewQueries
 
 OPEN = ("received", "acknowledged", "assigned", "investigating", "resolved")
@@ -73,7 +74,6 @@ class AppealsQueries(ViewQueries):
             [*OPEN, horizon],
         )
         return [with_deadline(row, today) for row in rows]
-
 
     def of_organization(self, uscc: str, today: date) -> list[dict[str, Any]]:
         """Every case about an organization, oldest first."""
@@ -160,3 +160,14 @@ class AppealsProjection(Projection[AppealsQueries]):
     @process_event.register
     def _escalated(self, e: Appeal.Escalated, tracking: Tracking) -> None:
         self._set(e, tracking)
+
+    @process_event.register
+    def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        self.view.write(
+            [
+                ("DELETE FROM appeals_queue WHERE id = ?", [r["aggregate_id"]])
+                for r in e.records
+                if r["kind"] == "appeal"
+            ],
+            tracking,
+        )

@@ -10,6 +10,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.application import CertificationApplication
+from domain.disposal import Disposal
 from projections.view import PostgresView, SQLiteView, ViewQueries
 
 
@@ -119,5 +120,13 @@ class ApplicationsProjection(Projection[ApplicationsQueries]):
                     (status, e.originator_version, e.timestamp.isoformat(), str(e.originator_id)),
                 )
             ],
+            tracking,
+        )
+
+    @process_event.register
+    def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        # Records past retention are disposed of (10.2): nothing of them stays here.
+        self.view.write(
+            [("DELETE FROM applications_view WHERE id = ?", [i]) for i in e.application_ids],
             tracking,
         )

@@ -15,6 +15,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.certificate import Certificate
+from domain.disposal import Disposal
 from domain.rulebook.schedule import next_surveillance_due
 from projections.view import PostgresView, SQLiteView, Statement, ViewQueries
 
@@ -135,3 +136,13 @@ class CertificateDeadlinesProjection(Projection[DeadlineQueries]):
     @process_event.register
     def _expired(self, e: Certificate.Expired, tracking: Tracking) -> None:
         self._update(e, tracking, status="expired")
+
+    @process_event.register
+    def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        self.view.write(
+            [
+                ("DELETE FROM certificate_deadlines WHERE number = ?", [n])
+                for n in e.certificate_numbers
+            ],
+            tracking,
+        )

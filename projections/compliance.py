@@ -14,6 +14,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.certificate import Certificate
+from domain.disposal import Disposal
 from projections.view import PostgresView, SQLiteView, ViewQueries
 
 
@@ -130,3 +131,13 @@ class ComplianceProjection(Projection[ComplianceQueries]):
     @process_event.register
     def _withdrawn(self, e: Certificate.Withdrawn, tracking: Tracking) -> None:
         self._action(e, tracking, "withdrawal", e.reason)
+
+    @process_event.register
+    def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        self.view.write(
+            [
+                ("DELETE FROM compliance_exceptions WHERE number = ?", [n])
+                for n in e.certificate_numbers
+            ],
+            tracking,
+        )

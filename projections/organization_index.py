@@ -43,8 +43,7 @@ class OrganizationIndexQueries(ViewQueries):
         " originator_version INTEGER NOT NULL,"
         " topic TEXT NOT NULL,"
         " recorded_at TEXT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS organization_events_uscc"
-        " ON organization_events (uscc, cursor)",
+        "CREATE INDEX IF NOT EXISTS organization_events_uscc ON organization_events (uscc, cursor)",
     )
 
     def uscc_of(self, originator_id: str) -> str | None:

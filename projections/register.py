@@ -17,6 +17,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.certificate import Certificate
+from domain.disposal import Disposal
 from projections.view import PostgresView, SQLiteView, ViewQueries
 
 STATUSES = ("valid", "suspended", "withdrawn", "expired")
@@ -313,3 +314,14 @@ class RegisterProjection(Projection[RegisterQueries]):
             "expired",
             {"status": "expired", "suspended_from": None, "suspended_until": None},
         )
+
+    @process_event.register
+    def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        statements: list[tuple[str, list[Any]]] = []
+        for number in e.certificate_numbers:
+            statements += [
+                ("DELETE FROM register_certificates WHERE number = ?", [number]),
+                ("DELETE FROM register_notices WHERE number = ?", [number]),
+                _change(e, tracking, number, "disposed"),
+            ]
+        self.view.write(statements, tracking)

@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.audit import Audit
 from domain.certificate import Certificate
+from domain.disposal import Disposal
 from domain.regulator_report import RegulatorReport, ensure_month, month_of, report_due_on
 from domain.rulebook.dates import CHINA_STANDARD_TIME
 from projections.view import PostgresView, SQLiteView, Statement, ViewQueries
@@ -414,6 +415,21 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
                     [batch_id, e.month, *chunk],
                 )
             )
+        self.view.write(statements, tracking)
+
+    @process_event.register
+    def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        statements: list[Statement] = []
+        for number in e.certificate_numbers:
+            statements += [
+                ("DELETE FROM regulator_notifications WHERE number = ?", [number]),
+                ("DELETE FROM regulator_certificates WHERE number = ?", [number]),
+            ]
+        for record in e.records:
+            if record["kind"] == "audit":
+                statements.append(
+                    ("DELETE FROM regulator_audits WHERE audit_id = ?", [record["aggregate_id"]])
+                )
         self.view.write(statements, tracking)
 
 

@@ -24,7 +24,9 @@ from domain.audit import Audit
 from domain.certificate import Certificate
 from domain.corrective_action import CorrectiveAction
 from domain.decision import Decision
+from domain.disposal import Disposal
 from domain.hold import LegalHold
+from domain.notice import NoticeRecord
 from domain.rulebook.retention import retain_until
 from projections.view import PostgresView, SQLiteView, Statement, ViewQueries
 
@@ -259,6 +261,15 @@ class RetentionProjection(Projection[RetentionQueries]):
         )
 
     @process_event.register
+    def _notice(self, e: NoticeRecord.Sent, tracking: Tracking) -> None:
+        key = None
+        if e.certificate_numbers:
+            number = e.certificate_numbers[0]
+            cycle = self.view.current_cycle(number)
+            key = None if cycle is None else cycle_key(number, cycle)
+        self.view.write(self._join(e, key, "notice"), tracking)
+
+    @process_event.register
     def _hold_placed(self, e: LegalHold.Placed, tracking: Tracking) -> None:
         self.view.write(
             [
@@ -394,3 +405,10 @@ class RetentionProjection(Projection[RetentionQueries]):
     @process_event.register(Certificate.Recovered)
     def _certificate_changed(self, e: Any, tracking: Tracking) -> None:
         self._certificate_event(e, tracking, None)
+
+    @process_event.register
+    def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        self.view.write(
+            [("UPDATE retention_rows SET disposed = ? WHERE row_key = ?", [True, e.row_key])],
+            tracking,
+        )

@@ -6,13 +6,14 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
 from api.deps import IfMatch, ServicesDep, require
 from api.schemas.common import BusinessDate, LongText, Strict, Uscc
 from domain.hold import LegalHold
 from domain.people import Actor
+from ecpsc.disposal import dispose
 
 router = APIRouter(tags=["history"])
 
@@ -104,3 +105,34 @@ def release_hold(
     )
     services.settle()
     return hold_out(hold, response)
+
+
+class DisposalIn(Strict):
+    """The act of disposal and its grounds."""
+
+    reason: LongText
+
+
+@router.post("/retention/{row_key}/disposal", status_code=status.HTTP_201_CREATED)
+def dispose_row(
+    row_key: Annotated[str, Path(max_length=200, pattern=r"^[A-Za-z0-9:_-]+$")],
+    body: DisposalIn,
+    services: ServicesDep,
+    actor: ComplianceOfficer,
+) -> dict[str, Any]:
+    """Dispose of an eligible row's records (10.2): their content becomes unreadable in the
+    event store, the document store and every read model; the disposal record remains, with
+    what was disposed of, when, by whom, and the digests. Tamper evidence still verifies."""
+    disposal = dispose(services, row_key, body.reason, by=actor)
+    return {
+        "id": str(disposal.id),
+        "row_key": disposal.row_key,
+        "uscc": disposal.uscc,
+        "reason": disposal.reason,
+        "records": disposal.records,
+        "documents": disposal.documents,
+        "certificate_numbers": disposal.certificate_numbers,
+        "retain_until": disposal.retain_until.isoformat(),
+        "disposed_on": disposal.disposed_on.isoformat(),
+        "disposed_by": disposal.disposed_by,
+    }
