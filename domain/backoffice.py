@@ -208,6 +208,16 @@ class BackOffice(Application[UUID]):
         self.save(document)
         return document
 
+    def mark_original(
+        self, sha256: str, form: str, note: str, verified_on: date, by: Actor
+    ) -> Document:
+        """Mark a stored document as a signed or stamped original (10.3)."""
+        self._check_business_date("verified_on", verified_on)
+        document = self.get_document(sha256)
+        document.mark_original(form=form, note=note, verified_on=verified_on, by=by.id)
+        self.save(document)
+        return document
+
     def get_document(self, sha256: str) -> Document:
         """A document's metadata by its SHA-256."""
         return self._get(Document, Document.create_id(sha256), "文件 / document")

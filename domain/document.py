@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
+from domain.errors import InvalidInput, RuleViolation
+
+ORIGINAL_FORMS = {
+    "signed": "签字原件 / signed original",
+    "stamped": "盖章原件 / stamped original",
+    "signed_and_stamped": "签字盖章原件 / signed and stamped original",
+}
+"""10.3: the forms of original kept as content with its SHA-256."""
 
 
 class Document(Aggregate):
@@ -37,6 +47,31 @@ class Document(Aggregate):
         self.size = size
         self.media_type = media_type
         self.filename = filename
+        self.original: dict[str, object] | None = None
+
+    class MarkedOriginal(Aggregate.Event):
+        """The content is the scan of a signed or stamped original (10.3), as verified."""
+
+        form: str
+        note: str
+        verified_on: date
+        by: str
+
+    def mark_original(self, form: str, note: str, verified_on: date, by: str) -> None:
+        """Mark the content as a signed or stamped original (10.3); once."""
+        if form not in ORIGINAL_FORMS:
+            raise InvalidInput("form", f"未知形式 / unknown form {form!r}")
+        if self.original is not None:
+            raise RuleViolation(
+                "该文件已标记为原件 / the document is already marked as an original",
+                code="already_marked_original",
+                clause="ZPIC-WF-20 10.3",
+            )
+        self._marked_original(form=form, note=note, verified_on=verified_on, by=by)
+
+    @event(MarkedOriginal)
+    def _marked_original(self, form: str, note: str, verified_on: date, by: str) -> None:
+        self.original = {"form": form, "note": note, "verified_on": verified_on, "by": by}
 
     @event(UploadedAgain)
     def upload_again(self, filename: str, media_type: str, by: str) -> None:

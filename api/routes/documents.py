@@ -9,7 +9,8 @@ from fastapi.responses import Response
 
 from api.deps import BackOfficeDep, ServicesDep, Staff
 from api.schemas.common import printable
-from api.schemas.documents import DocumentOut
+from api.schemas.documents import DocumentOut, OriginalIn
+from domain.document import Document
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -49,4 +50,42 @@ def download_document(
         content=content,
         media_type=document.media_type,
         headers={"ETag": f'"{document.sha256}"', "X-Content-SHA256": document.sha256},
+    )
+
+
+@router.get("/{sha256}/record", response_model=DocumentOut)
+def document_record(
+    sha256: Annotated[str, Path(pattern=r"^[0-9a-fA-F]{64}$")],
+    backoffice: BackOfficeDep,
+    actor: Staff,
+) -> DocumentOut:
+    """What is recorded of a document: its hash, size, type, name, and whether it is an
+    original (10.3)."""
+    return document_out(backoffice.get_document(sha256.lower()))
+
+
+@router.post("/{sha256}/original", response_model=DocumentOut)
+def mark_original(
+    sha256: Annotated[str, Path(pattern=r"^[0-9a-fA-F]{64}$")],
+    body: OriginalIn,
+    services: ServicesDep,
+    actor: Staff,
+) -> DocumentOut:
+    """Mark a document as the scan of a signed or stamped original, verified on a day (10.3)."""
+    document = services.backoffice.mark_original(
+        sha256.lower(), body.form, body.note, body.verified_on, by=actor
+    )
+    return document_out(document)
+
+
+def document_out(document: Document) -> DocumentOut:
+    """A document as the API shows it."""
+    return DocumentOut(
+        sha256=document.sha256,
+        size=document.size,
+        media_type=document.media_type,
+        filename=document.filename,
+        original=None
+        if document.original is None
+        else {k: v for k, v in document.original.items() if k != "by"},  # type: ignore[misc]
     )

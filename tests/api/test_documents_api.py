@@ -28,6 +28,7 @@ def test_upload_answers_the_content_hash(client: TestClient, admin_headers: dict
         "size": len(PDF),
         "media_type": "application/pdf",
         "filename": "申请书.pdf",
+        "original": None,
     }
 
 
@@ -68,8 +69,9 @@ def test_any_staff_role_may_upload(client: TestClient, intake_headers: dict[str,
 
 def test_unknown_hash_is_404(client: TestClient, admin_headers: dict[str, str]) -> None:
     """Given nothing uploaded with that hash, when GET by a well-formed sha256, then 404."""
-    response = client.get(f"{API}/documents/{hashlib.sha256(b'never').hexdigest()}",
-                          headers=admin_headers)
+    response = client.get(
+        f"{API}/documents/{hashlib.sha256(b'never').hexdigest()}", headers=admin_headers
+    )
     assert response.status_code == 404, response.text
     assert response.json()["code"] == "not_found"
 
@@ -137,4 +139,42 @@ def test_unauthenticated_upload_and_download_are_401(client: TestClient, upload:
     response = client.get(f"{API}/documents/{stored['sha256']}")
     assert response.status_code == 401
     assert response.content != PDF
+    assert events_recorded(client) == before
+
+
+def test_a_signed_original_is_marked_once(
+    client: TestClient, upload: Uploader, admin_headers: dict[str, str]
+) -> None:
+    """Given an uploaded scan of a stamped contract, when it is marked as a stamped original
+    verified on 2026-11-20, then its record says so; a second marking is 409 and an unknown
+    form is 422 (10.3)."""
+    sha = upload(b"%PDF-1.4 stamped contract", "contract.pdf")["sha256"]
+    record = client.get(f"{API}/documents/{sha}/record", headers=admin_headers)
+    assert record.status_code == 200 and record.json()["original"] is None
+    marked = client.post(
+        f"{API}/documents/{sha}/original",
+        json={"form": "stamped", "note": "合同盖章页", "verified_on": "2026-11-20"},
+        headers=admin_headers,
+    )
+    assert marked.status_code == 200, marked.text
+    assert marked.json()["original"] == {
+        "form": "stamped",
+        "note": "合同盖章页",
+        "verified_on": "2026-11-20",
+    }
+    shown = client.get(f"{API}/documents/{sha}/record", headers=admin_headers).json()
+    assert shown["original"]["form"] == "stamped"
+    before = events_recorded(client)
+    again = client.post(
+        f"{API}/documents/{sha}/original",
+        json={"form": "signed", "verified_on": "2026-11-21"},
+        headers=admin_headers,
+    )
+    assert again.status_code == 409 and again.json()["code"] == "already_marked_original"
+    bad = client.post(
+        f"{API}/documents/{sha}/original",
+        json={"form": "copied", "verified_on": "2026-11-21"},
+        headers=admin_headers,
+    )
+    assert bad.status_code == 422
     assert events_recorded(client) == before
