@@ -177,6 +177,15 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         lambda d: {"filename": d.filename, "version": d.version},
         {"filename": "application_form.pdf", "version": 2},
     )
+    bo.mark_original(form["sha256"], "stamped", "盖章页 / stamped page", date(2026, 11, 20), actor)
+    original = {"form": "stamped", "note": "盖章页 / stamped page", "by": by}
+    cases["Document.MarkedOriginal"] = Case(
+        "domain.document:Document.MarkedOriginal", document.id, 3,
+        {**original, "verified_on": iso("2026-11-20")},
+        {**original, "verified_on": date(2026, 11, 20)},
+        lambda d: {"original": d.original},
+        {"original": {**original, "verified_on": date(2026, 11, 20)}},
+    )
 
     # an application, through a supplement, to its contract
     # (the organization was delisted above, so it can be accepted)
@@ -251,6 +260,7 @@ CASES = (
     "WatchlistEntry.Delisted",
     "Document.Uploaded",
     "Document.UploadedAgain",
+    "Document.MarkedOriginal",
     "CertificationApplication.Submitted",
     "CertificationApplication.Reviewed",
     "CertificationApplication.SupplementReceived",
