@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -27,7 +28,9 @@ def serve(
     from api.main import create_app
 
     logging.basicConfig(level=logging.INFO)
-    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+    # uvicorn re-raises Ctrl-C after shutting the app down cleanly; no traceback is needed.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
 
 
 @cli.command()
