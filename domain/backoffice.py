@@ -45,6 +45,7 @@ from domain.uscc import uscc_problem
 from domain.watchlist import WATCHLISTS, WatchlistEntry
 
 A = TypeVar("A", bound=Aggregate)
+L = TypeVar("L", SweepJournal, IntegrityLog)
 
 NUMBERING_ATTEMPTS = 20
 """How often a grant retries after a concurrent grant took the number it had drawn."""
@@ -1084,16 +1085,17 @@ class BackOffice(Application[UUID]):
             sites += [dict(s) for s in application.sites]
         return sites
 
+    def decisions_on(self, audit_id: str) -> list[Decision]:
+        """The audit's decisions in order: one, unless upheld appeals reopened them."""
+        decisions: list[Decision] = []
+        while found := self._find(Decision, Decision.create_id(audit_id, len(decisions) + 1)):
+            decisions.append(found)
+        return decisions
+
     def latest_decision(self, audit_id: str) -> tuple[Decision | None, int]:
-        """The audit's latest decision and its place (0 when none): one, unless an upheld
-        appeal reopened it and another followed."""
-        latest: Decision | None = None
-        sequence = 0
-        while True:
-            found = self._find(Decision, Decision.create_id(audit_id, sequence + 1))
-            if found is None:
-                return latest, sequence
-            latest, sequence = found, sequence + 1
+        """The audit's latest decision and its place (0 when none)."""
+        decisions = self.decisions_on(audit_id)
+        return (decisions[-1] if decisions else None), len(decisions)
 
     def get_decision(self, decision_id: UUID) -> Decision:
         """A decision by id."""
@@ -1236,17 +1238,29 @@ class BackOffice(Application[UUID]):
         self._journal(as_of, done)
         return done
 
-    def _journal(self, as_of: date, changes: list[DueChange]) -> None:
+    def _append_to_log(self, cls: type[L], record: Callable[[L], None]) -> L:
+        """Record on a one-of-a-kind log aggregate, retried while others append at once."""
         for _ in range(NUMBERING_ATTEMPTS):
-            journal = self._find(SweepJournal, SweepJournal.create_id()) or SweepJournal()
-            journal.swept(
-                as_of=as_of, changes=[c.as_record() for c in changes], by=DEADLINE_JOBS_ID
-            )
+            log = self._find(cls, cls.create_id()) or cls()
+            record(log)
             try:
-                self.save(journal)
-                return
+                self.save(log)
+                return log
             except IntegrityError:
                 continue
+        raise RuleViolation(
+            "记录冲突，请重试 / the record was changed concurrently; retry",
+            code="version_conflict",
+            clause="ZPIC-WF-20 10",
+        )
+
+    def _journal(self, as_of: date, changes: list[DueChange]) -> None:
+        self._append_to_log(
+            SweepJournal,
+            lambda journal: journal.swept(
+                as_of=as_of, changes=[c.as_record() for c in changes], by=DEADLINE_JOBS_ID
+            ),
+        )
 
     def days_to_sweep(self) -> list[date]:
         """The days the daily run owes: each since the last swept, through today."""
@@ -1323,10 +1337,8 @@ class BackOffice(Application[UUID]):
                 involved.setdefault(
                     member["user_id"], f"审查组成员 / on the team of audit {audit_id}"
                 )
-            sequence = 1
-            while (d := self._find(Decision, Decision.create_id(audit_id, sequence))) is not None:
-                involved.setdefault(d.decided_by, f"认证决定人 / decided {d.id}")
-                sequence += 1
+            for decision in self.decisions_on(audit_id):
+                involved.setdefault(decision.decided_by, f"认证决定人 / decided {decision.id}")
         return involved
 
     def receive_appeal(
@@ -1614,9 +1626,9 @@ class BackOffice(Application[UUID]):
         by: str,
     ) -> IntegrityLog:
         """Record the outcome of a verification of the hash chain."""
-        for _ in range(NUMBERING_ATTEMPTS):
-            log = self.integrity_log() or IntegrityLog()
-            log.verified(
+        return self._append_to_log(
+            IntegrityLog,
+            lambda log: log.verified(
                 checked=checked,
                 last_notification_id=last_notification_id,
                 head=head,
@@ -1624,16 +1636,7 @@ class BackOffice(Application[UUID]):
                 broken_at=broken_at,
                 problem=problem,
                 by=by,
-            )
-            try:
-                self.save(log)
-                return log
-            except IntegrityError:
-                continue
-        raise RuleViolation(
-            "校验记录冲突 / the verification could not be recorded",
-            code="version_conflict",
-            clause="ZPIC-WF-20 10",
+            ),
         )
 
     # -- notices to organizations --------------------------------------------------------------
