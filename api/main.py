@@ -5,7 +5,8 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from api.errors import install_error_handlers
 from api.pages import verify
@@ -96,5 +97,21 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     def healthz() -> dict[str, str]:
         """Liveness: the process answers."""
         return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], response_model=None)
+    def readyz(request: Request) -> JSONResponse:
+        """Readiness: the event store answers, and how far each read model lags behind it
+        (503 when the store cannot be reached)."""
+        services: Services = request.app.state.services
+        try:
+            last = services.backoffice.recorder.max_notification_id()
+            lag = services.read_models.lag(last)
+        except Exception as error:  # any failure to reach the store means not ready
+            return JSONResponse(
+                {"status": "unavailable", "store": str(error)[:200]},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
+        return JSONResponse({"status": "ready", "events": last or 0, "projection_lag": lag})
 
     return app

@@ -96,6 +96,16 @@ class ReadModels:
                 BackOffice.name, notification_id, timeout=timeout
             )
 
+    def lag(self, notification_id: int | None) -> dict[str, int]:
+        """How many notifications each read model is behind the given one."""
+        last = notification_id or 0
+        lags = {}
+        for model in PROJECTIONS:
+            name = model.projection_class.name
+            reached = self.view(name).max_tracking_id(BackOffice.name) or 0
+            lags[name] = max(last - reached, 0)
+        return lags
+
     @staticmethod
     def _close_runner(runner: ProjectionRunner[Any, Any]) -> None:
         try:
