@@ -277,15 +277,10 @@ def _record(bo: BackOffice, case: Case) -> Notification:
     return records[0]
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_stored_form(history: tuple[BackOffice, dict[str, Case]], name: str) -> None:
-    # given the event, produced through the back office
-    bo, cases = history
-    case = cases[name]
-    # when its stored record is read
+def assert_stored_form(bo: BackOffice, case: Case) -> None:
+    """The stored record's topic, keys and the encoding of every value are as pinned."""
     record = _record(bo, case)
     state = json.loads(record.state)
-    # then its topic, its keys, and the encoding of every value are as pinned
     assert record.topic == case.topic
     assert set(state) == {"timestamp", *case.stored}
     assert state["timestamp"]["_type_"] == "datetime_iso"
@@ -293,23 +288,36 @@ def test_stored_form(history: tuple[BackOffice, dict[str, Case]], name: str) -> 
     assert {k: v for k, v in state.items() if k != "timestamp"} == case.stored
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_replay(history: tuple[BackOffice, dict[str, Case]], name: str) -> None:
-    # given the stored record of the event
-    bo, cases = history
-    case = cases[name]
-    record = _record(bo, case)
-    # when it is turned back into an event
-    event = bo.mapper.to_domain_event(record)
-    # then every field is what the command gave, with its type (date as date, list as list)
-    assert type(event).__qualname__ == name
+def assert_replays(bo: BackOffice, case: Case, name: str) -> None:
+    """The record turns back into its event (every field with its value and type), and the
+    aggregate rebuilt up to it shows the event; "Qualname (variant)" names a second shape."""
+    event = bo.mapper.to_domain_event(_record(bo, case))
+    assert type(event).__qualname__ == name.partition(" ")[0]
     for field, value in case.given.items():
         assert getattr(event, field) == value, field
         assert type(getattr(event, field)) is type(value), field
-    # and the aggregate rebuilt up to it shows the event
     aggregate = bo.repository.get(case.originator_id, version=case.originator_version)
     assert aggregate.version == case.originator_version
     assert case.aggregate(aggregate) == case.expected_aggregate
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_stored_form(history: tuple[BackOffice, dict[str, Case]], name: str) -> None:
+    # given the event, produced through the back office
+    # when its stored record is read
+    # then its topic, its keys, and the encoding of every value are as pinned
+    bo, cases = history
+    assert_stored_form(bo, cases[name])
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_replay(history: tuple[BackOffice, dict[str, Case]], name: str) -> None:
+    # given the stored record of the event
+    # when it is turned back into an event
+    # then every field is what the command gave, with its type (date as date, list as list),
+    # and the aggregate rebuilt up to it shows the event
+    bo, cases = history
+    assert_replays(bo, cases[name], name)
 
 
 def test_dates_come_back_as_dates(history: tuple[BackOffice, dict[str, Case]]) -> None:

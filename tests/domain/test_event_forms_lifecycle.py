@@ -19,7 +19,6 @@ needs a new `class_version` with an upcaster, and then a new case. A case named
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,7 +34,14 @@ from domain.regulator_report import RegulatorReport
 from domain.rulebook.version import RULEBOOK_VERSION
 from domain.sweeps import SweepJournal
 from tests.domain.support import SCOPE, complete_documents, site_list
-from tests.domain.test_event_forms import Case, _domain_event_topics, _record, iso
+from tests.domain.test_event_forms import (
+    Case,
+    _domain_event_topics,
+    _record,
+    assert_replays,
+    assert_stored_form,
+    iso,
+)
 from tests.factories import VALID_USCCS, organization
 
 TODAY = date(2026, 11, 28)
@@ -715,31 +721,14 @@ def test_every_case_is_run(history: tuple[BackOffice, dict[str, Case]]) -> None:
 def test_stored_form(history: tuple[BackOffice, dict[str, Case]], name: str) -> None:
     """Given an event made by the back office, when read, then topic, keys, values are pinned."""
     bo, cases = history
-    case = cases[name]
-    record = _record(bo, case)
-    state = json.loads(record.state)
-    assert record.topic == case.topic
-    assert set(state) == {"timestamp", *case.stored}
-    assert state["timestamp"]["_type_"] == "datetime_iso"
-    assert set(state["timestamp"]) == {"_type_", "_data_"}
-    assert {k: v for k, v in state.items() if k != "timestamp"} == case.stored
+    assert_stored_form(bo, cases[name])
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_replay(history: tuple[BackOffice, dict[str, Case]], name: str) -> None:
     """Given a stored record, when replayed, then fields keep value and type; aggregate shows it."""
     bo, cases = history
-    case = cases[name]
-    record = _record(bo, case)
-    event = bo.mapper.to_domain_event(record)
-    assert type(event).__qualname__ == name.partition(" ")[0]
-    for field, value in case.given.items():
-        assert getattr(event, field) == value, field
-        assert type(getattr(event, field)) is type(value), field
-    aggregate: Any = bo.repository.get(case.originator_id, version=case.originator_version)
-    assert aggregate.version == case.originator_version
-    assert case.aggregate(aggregate) == case.expected_aggregate
-
+    assert_replays(bo, cases[name], name)
 
 def test_decimals_and_dates_come_back_typed(history: tuple[BackOffice, dict[str, Case]]) -> None:
     """Given A's audit and certificates, when replayed, then nested values keep their type."""

@@ -6,14 +6,18 @@ and released, and the record of a disposal, through the back office in memory.
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Any
 
 import pytest
 
 from domain.backoffice import BackOffice
-from tests.domain.test_event_forms import Case, _domain_event_topics, _record, iso
+from tests.domain.test_event_forms import (
+    Case,
+    _domain_event_topics,
+    assert_replays,
+    assert_stored_form,
+    iso,
+)
 from tests.domain.test_event_forms_lifecycle import _given
 from tests.factories import VALID_USCCS
 
@@ -87,31 +91,16 @@ CASES = ("LegalHold.Placed", "LegalHold.Released", "Disposal.Recorded")
 
 @pytest.mark.parametrize("name", CASES)
 def test_stored_form(history: tuple[BackOffice, dict[str, Case]], name: str) -> None:
-    """Given the event, when its stored record is read, then topic, keys and values are as
-    pinned (dates as date_iso)."""
+    """Given an event made by the back office, when read, then topic, keys, values are pinned."""
     bo, cases = history
-    case = cases[name]
-    record = _record(bo, case)
-    state = json.loads(record.state)
-    assert record.topic == case.topic
-    assert set(state) == {"timestamp", *case.stored}
-    assert {k: v for k, v in state.items() if k != "timestamp"} == case.stored
+    assert_stored_form(bo, cases[name])
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_replay(history: tuple[BackOffice, dict[str, Case]], name: str) -> None:
-    """Given the stored record, when it is read back, then every field has its value and type,
-    and the aggregate rebuilt up to it shows the event."""
+    """Given a stored record, when replayed, then fields keep value and type; aggregate shows it."""
     bo, cases = history
-    case = cases[name]
-    event: Any = bo.mapper.to_domain_event(_record(bo, case))
-    assert type(event).__qualname__ == name
-    for field, value in case.given.items():
-        assert getattr(event, field) == value, field
-        assert type(getattr(event, field)) is type(value), field
-    aggregate = bo.repository.get(case.originator_id, version=case.originator_version)
-    assert case.aggregate(aggregate) == case.expected_aggregate
-
+    assert_replays(bo, cases[name], name)
 
 def test_every_event_type_is_pinned(history: tuple[BackOffice, dict[str, Case]]) -> None:
     """Given every event class of the hold and disposal modules, then each is pinned here."""
