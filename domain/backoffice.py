@@ -33,7 +33,7 @@ from domain.document import Document
 from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
 from domain.hold import LegalHold
 from domain.integrity import IntegrityLog
-from domain.notice import NoticeRecord
+from domain.notice import NOTICE_KINDS, NoticeRecord
 from domain.people import BOOTSTRAP_ADMIN_ID, DEADLINE_JOBS_ID, ROLES, Actor, User
 from domain.regulator_report import RegulatorReport, ensure_month, first_day, next_month
 from domain.rulebook.audit_time import base_days
@@ -1663,6 +1663,8 @@ class BackOffice(Application[UUID]):
         by: str = DEADLINE_JOBS_ID,
     ) -> bool:
         """Record that a notice went out today; False when another worker recorded it first."""
+        if kind not in NOTICE_KINDS:
+            raise InvalidInput("kind", f"未知通知类型 / unknown notice kind {kind!r}")
         record = NoticeRecord(
             key=key,
             kind=kind,
