@@ -30,8 +30,8 @@ from domain.backoffice import BackOffice
 from domain.corrective_action import CorrectiveAction
 from domain.integrity import IntegrityLog
 from domain.notice import NoticeRecord
-from domain.people import DEADLINE_JOBS_ID, Actor
-from tests.domain.support import SCOPE, complete_documents, upload
+from domain.people import DEADLINE_JOBS_ID
+from tests.domain.support import upload
 from tests.domain.test_event_forms import (
     Case,
     _domain_event_topics,
@@ -40,19 +40,13 @@ from tests.domain.test_event_forms import (
     assert_stored_form,
     iso,
 )
-from tests.domain.test_event_forms_lifecycle import _case
-from tests.factories import VALID_USCCS, organization
+from tests.domain.test_event_forms_lifecycle import LAYERS, _case
+from tests.domain.test_event_forms_lifecycle import Office as LifecycleOffice
+from tests.factories import VALID_USCCS
 
 TODAY = date(2026, 11, 28)
 USCC = VALID_USCCS[3]
 NAME = "福州丁电器有限公司"
-LAYERS = ["service_management", "service_execution", "customer_feedback"]
-LEADER_REGISTRATION = {
-    "number": "CCAA-SC-0001",
-    "valid_from": date(2020, 1, 1),
-    "valid_until": date(2030, 12, 31),
-}
-AUDITOR_REGISTRATION = {**LEADER_REGISTRATION, "number": "CCAA-SC-0002"}
 APPELLANT = {"name": NAME, "contact": "13900000000"}
 COMPLAINANT = {"name": "李四 / a customer", "phone": "13700000000"}
 NOTICE = "经复核，申诉成立，将重新作出认证决定。/ Upheld: the decision will be made again."
@@ -67,51 +61,29 @@ REMINDER_SUBJECT = "证书到期提醒 / Certificates expiring soon — 2026-11-
 REMINDED = ["ECPSC-SC-2024-00007", "ECPSC-SC-2024-00012"]
 
 
-class Office:
-    """The certification body's staff, over one back office in memory."""
+class Office(LifecycleOffice):
+    """The lifecycle pins' staff, with two appeals officers uninvolved in any audit."""
 
     def __init__(self) -> None:
-        self.bo = BackOffice(today=lambda: TODAY)
-        self.admin = self.bo.bootstrap_admin()
-        self.intake = self.user("受理员", ["intake"])
-        self.planner = self.user("策划员", ["planner"])
-        self.leader = self.user("组长", ["auditor"], LEADER_REGISTRATION)
-        self.auditor = self.user("审查员", ["auditor"], AUDITOR_REGISTRATION)
-        self.decider = self.user("决定人", ["decision_maker"])
+        super().__init__()
         self.officer = self.user("申诉专员甲", ["appeals_officer"])
         self.second = self.user("申诉专员乙", ["appeals_officer"])
 
-    def user(self, name: str, roles: list[str], ccaa: dict[str, Any] | None = None) -> Actor:
-        """Register a staff member; the actor their token authenticates."""
-        _, token = self.bo.register_user(name, roles, ccaa, self.admin)
-        actor = self.bo.authenticate(token)
-        assert actor is not None
-        return actor
-
     def refusal(self, day: date, decided_on: date) -> UUID:
         """An initial certification audited on a day and refused later; the decision's id."""
-        bo = self.bo
-        application = bo.submit_application(
-            organization(USCC, NAME), SCOPE, 300, [],
-            complete_documents(bo, self.intake), day, self.intake,
-        )  # fmt: skip
-        bo.review_application(application.id, "accepted", [], [], day, self.intake)
-        bo.sign_contract(application.id, f"HT-{day.isoformat()}", day, self.intake)
-        team = [
-            {"user_id": self.leader.id, "role": "leader", "days": "1.5"},
-            {"user_id": self.auditor.id, "role": "auditor", "days": "1.5"},
-        ]
-        audit = bo.plan_audit(
-            audit_type="initial", start_on=day, end_on=day, team=team,
+        application_id = self.contracted(USCC, NAME, day)
+        audit = self.bo.plan_audit(
+            audit_type="initial", start_on=day, end_on=day, team=self.team("1.5"),
             onsite_days=Decimal("2.4"), sites=[], layers=LAYERS, justification=None,
-            by=self.planner, application_id=application.id,
+            by=self.planner, application_id=application_id,
         )  # fmt: skip
-        bo.complete_audit(audit.id, day, Decimal("2.4"), self.leader)
+        self.bo.complete_audit(audit.id, day, Decimal("2.4"), self.leader)
         reasons = ["服务记录不全 / service records incomplete"]
-        decision, certificate = bo.decide(audit.id, "refuse", reasons, decided_on, self.decider)
+        decision, certificate = self.bo.decide(
+            audit.id, "refuse", reasons, decided_on, self.decider
+        )
         assert certificate is None
         return decision.id
-
 
 def _appeal_view(a: Appeal) -> dict[str, Any]:
     """Everything an appeal shows after its receipt."""
