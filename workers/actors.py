@@ -35,13 +35,16 @@ HOUR_MS = 3_600_000
 @dramatiq.actor(queue_name=DEADLINES_QUEUE, max_retries=3, min_backoff=5_000, time_limit=HOUR_MS)
 def daily_jobs() -> None:
     """Run the deadline jobs for each day missed since the last run, through today, and queue
-    that day's expiry reminders."""
+    that day's expiry reminders; on a new day, the appeals digest and the chain's verification
+    (a restart later the same day does not recompute the whole chain again)."""
     services = current_services()
-    for day in services.backoffice.days_to_sweep():
+    days = services.backoffice.days_to_sweep()
+    for day in days:
         sweep_day(day.isoformat())
         send_expiry_reminders.send(day.isoformat())
-    send_appeals_digest.send(services.backoffice.today().isoformat())
-    verify_integrity.send()
+    if days:
+        send_appeals_digest.send(services.backoffice.today().isoformat())
+        verify_integrity.send()
 
 
 @dramatiq.actor(queue_name=DEADLINES_QUEUE, max_retries=3, min_backoff=5_000, time_limit=HOUR_MS)
