@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
-from eventsourcing.utils import EnvType
+from eventsourcing.persistence import IntegrityError
 
 from domain.appeal import Appeal
 from domain.application import CertificationApplication
@@ -30,16 +28,17 @@ from domain.credentials import ApiToken, new_token, token_digest
 from domain.decision import Decision
 from domain.disposal import Disposal
 from domain.document import Document
-from domain.errors import InvalidInput, NotFound, RuleViolation, VersionConflict
+from domain.errors import InvalidInput, RuleViolation
 from domain.hold import LegalHold
 from domain.integrity import IntegrityLog
 from domain.notice import NOTICE_KINDS, NoticeRecord
 from domain.people import BOOTSTRAP_ADMIN_ID, DEADLINE_JOBS_ID, ROLES, Actor, User
 from domain.regulator_report import RegulatorReport, ensure_month, first_day, next_month
 from domain.rulebook.audit_time import base_days
-from domain.rulebook.dates import ensure_not_after_today, ensure_not_before, today_in_china
+from domain.rulebook.dates import ensure_not_before
 from domain.rulebook.numbers import two_decimals
 from domain.rulebook.version import RULEBOOK_VERSION
+from domain.sign_in_desk import SignInDesk
 from domain.sweeps import DueChange, SweepJournal, apply_change, due_change
 from domain.uscc import uscc_problem
 from domain.watchlist import WATCHLISTS, WatchlistEntry
@@ -53,19 +52,6 @@ NUMBERING_ATTEMPTS = 20
 CERTIFICATION_FIELD = "03 批发和零售服务 / wholesale and retail services (ZPIC-WF-20 2.1)"
 
 
-class DateAsISO(Transcoding):
-    """Stores a calendar date as YYYY-MM-DD."""
-
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
 def ensure_valid_uscc(uscc: str) -> None:
     """Refuse a uscc that fails GB 32100-2015 (charset, structure, check digit)."""
     problem = uscc_problem(uscc)
@@ -73,73 +59,13 @@ def ensure_valid_uscc(uscc: str) -> None:
         raise InvalidInput("uscc", problem)
 
 
-class BackOffice(Application[UUID]):
+class BackOffice(SignInDesk):
     """Commands of the certification body's back office, over its event store."""
 
     name = "BackOffice"
-    snapshotting_intervals = {SweepJournal: 50, IntegrityLog: 50}  # noqa: RUF012
-    """The deadline jobs' journal gains an event a day; a snapshot keeps its loading short."""
-
-    def __init__(self, env: EnvType | None = None, today: Callable[[], date] | None = None):
-        super().__init__(env)
-        self._today = today or today_in_china
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        """Teach the store to keep dates."""
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-
-    def today(self) -> date:
-        """The back office's today (China Standard Time, or ECPSC_TODAY when pinned)."""
-        return self._today()
-
-    # -- loading ---------------------------------------------------------------------------
-
-    def as_of(self, cls: type[A], aggregate_id: UUID, moment: datetime) -> A | None:
-        """An aggregate as its events recorded up to a moment made it (None if not yet made)."""
-        version = 0
-        for e in self.repository.event_store.get(aggregate_id):
-            if e.timestamp > moment:  # type: ignore[attr-defined]
-                break
-            version = e.originator_version
-        if version == 0:
-            return None
-        aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
-        assert isinstance(aggregate, cls)
-        return aggregate
-
-    def stored_event(self, aggregate_id: UUID, version: int) -> Any:
-        """One stored event of an aggregate, by its version."""
-        (e,) = self.repository.event_store.get(aggregate_id, gt=version - 1, lte=version)
-        return e
-
-    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
-        zh, _, en = what.partition(" / ")
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"未找到{zh} / {en} not found") from None
-        if not isinstance(aggregate, cls):
-            raise NotFound(f"未找到{zh} / {en} not found")
-        return aggregate
-
-    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        return aggregate if isinstance(aggregate, cls) else None
-
-    @staticmethod
-    def _check_version(aggregate: Aggregate, expected_version: int | None) -> None:
-        if expected_version is not None and expected_version != aggregate.version:
-            raise VersionConflict(
-                f"记录已被修改（当前版本 {aggregate.version}）/ the record has changed "
-                f"(current version {aggregate.version}, If-Match {expected_version})"
-            )
-
-    def _check_business_date(self, field: str, day: date) -> None:
-        ensure_not_after_today(field, day, self.today())
+    snapshotting_intervals = {SweepJournal: 50, IntegrityLog: 50, User: 50}  # noqa: RUF012
+    """The deadline jobs' journal gains an event a day, a user one per sign-in; a snapshot
+    keeps their loading short."""
 
     # -- people ----------------------------------------------------------------------------
 

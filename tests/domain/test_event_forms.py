@@ -12,7 +12,7 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +25,9 @@ from domain.backoffice import CERTIFICATION_FIELD, BackOffice
 from domain.credentials import ApiToken, token_digest
 from domain.people import Actor
 from domain.rulebook.version import RULEBOOK_VERSION
+from domain.sign_in_desk import SignInLocked, SignInRefused
+from domain.sign_in_name import SignInName
+from domain.staff_session import StaffSession
 from tests.domain.support import SCOPE, TODAY, upload
 from tests.factories import VALID_USCCS, organization
 
@@ -39,6 +42,11 @@ CONTRACT_NUMBER = "HT-2026-0001"
 def iso(day: str) -> dict[str, str]:
     """How the DateAsISO transcoding stores a date."""
     return {"_type_": "date_iso", "_data_": day}
+
+
+def moment(at: datetime) -> dict[str, str]:
+    """How eventsourcing's DatetimeAsISO transcoding stores a moment."""
+    return {"_type_": "datetime_iso", "_data_": at.isoformat()}
 
 
 @dataclass
@@ -115,6 +123,95 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         {"by": "bootstrap-admin"},
         lambda t: {"revoked": t.revoked},
         {"revoked": True},
+    )
+
+    # sign-in: a password, a session and its end, failures up to a lockout, a name moved on
+    signed_at = datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
+    password = "correct horse battery"
+    bo.set_password(officer.id, "shensu", password, admin)
+    first_hash = bo.get_user(officer.id).password_hash
+    cases["User.PasswordSet"] = Case(
+        "domain.people:User.PasswordSet", officer.id, 3,
+        {"sign_in_name": "shensu", "password_hash": first_hash, "by": "bootstrap-admin"},
+        {"sign_in_name": "shensu", "password_hash": first_hash, "by": "bootstrap-admin"},
+        lambda u: {"sign_in_name": u.sign_in_name, "password_hash": u.password_hash},
+        {"sign_in_name": "shensu", "password_hash": first_hash},
+    )
+    name_id = SignInName.create_id("shensu")
+    cases["SignInName.Claimed"] = Case(
+        "domain.sign_in_name:SignInName.Claimed", name_id, 1,
+        {"originator_topic": "domain.sign_in_name:SignInName", "name": "shensu",
+         "user_id": str(officer.id), "by": "bootstrap-admin"},
+        {"name": "shensu", "user_id": str(officer.id), "by": "bootstrap-admin"},
+        lambda n: {"name": n.name, "user_id": n.user_id},
+        {"name": "shensu", "user_id": str(officer.id)},
+    )
+    secret, _ = bo.sign_in("shensu", password, "127.0.0.1", signed_at)
+    session_digest = token_digest(secret)
+    session_id = StaffSession.create_id(session_digest)
+    oid = str(officer.id)
+    cases["User.SignedIn"] = Case(
+        "domain.people:User.SignedIn", officer.id, 4,
+        {"session_id": str(session_id), "address": "127.0.0.1", "at": moment(signed_at),
+         "by": oid},
+        {"session_id": str(session_id), "address": "127.0.0.1", "at": signed_at, "by": oid},
+        lambda u: {"failed_sign_ins": u.failed_sign_ins, "locked_until": u.locked_until},
+        {"failed_sign_ins": 0, "locked_until": None},
+    )
+    cases["StaffSession.Started"] = Case(
+        "domain.staff_session:StaffSession.Started", session_id, 1,
+        {"originator_topic": "domain.staff_session:StaffSession", "digest": session_digest,
+         "user_id": oid, "address": "127.0.0.1", "started_at": moment(signed_at), "by": oid},
+        {"digest": session_digest, "user_id": oid, "address": "127.0.0.1",
+         "started_at": signed_at, "by": oid},
+        lambda s: {"user_id": s.user_id, "started_at": s.started_at, "ended": s.ended},
+        {"user_id": oid, "started_at": signed_at, "ended": False},
+    )
+    signed_out = signed_at + timedelta(hours=1)
+    bo.sign_out(secret, signed_out)
+    cases["StaffSession.Ended"] = Case(
+        "domain.staff_session:StaffSession.Ended", session_id, 2,
+        {"at": moment(signed_out), "by": oid},
+        {"at": signed_out, "by": oid},
+        lambda s: {"ended": s.ended},
+        {"ended": True},
+    )
+    for minute in range(5):
+        with pytest.raises((SignInRefused, SignInLocked)):
+            bo.sign_in("shensu", "wrong password", "10.0.0.9",
+                       signed_out + timedelta(minutes=minute))
+    failed_at = signed_out
+    cases["User.SignInFailed"] = Case(
+        "domain.people:User.SignInFailed", officer.id, 5,
+        {"failures": 1, "address": "10.0.0.9", "at": moment(failed_at), "by": oid},
+        {"failures": 1, "address": "10.0.0.9", "at": failed_at, "by": oid},
+        lambda u: {"failed_sign_ins": u.failed_sign_ins, "last_failed_at": u.last_failed_at},
+        {"failed_sign_ins": 1, "last_failed_at": failed_at},
+    )
+    locked_at = signed_out + timedelta(minutes=4)
+    until = locked_at + timedelta(minutes=15)
+    cases["User.LockedOut"] = Case(
+        "domain.people:User.LockedOut", officer.id, 10,
+        {"failures": 5, "until": moment(until), "at": moment(locked_at), "by": oid},
+        {"failures": 5, "until": until, "at": locked_at, "by": oid},
+        lambda u: {"locked_until": u.locked_until, "failed_sign_ins": u.failed_sign_ins},
+        {"locked_until": until, "failed_sign_ins": 0},
+    )
+    bo.set_password(officer.id, "appeals-officer", "another long password", admin)
+    cases["SignInName.Released"] = Case(
+        "domain.sign_in_name:SignInName.Released", name_id, 2,
+        {"by": "bootstrap-admin"},
+        {"by": "bootstrap-admin"},
+        lambda n: {"user_id": n.user_id},
+        {"user_id": None},
+    )
+    bo.set_password(user.id, "shensu", "zhang san's own password", admin)
+    cases["SignInName.Reclaimed"] = Case(
+        "domain.sign_in_name:SignInName.Reclaimed", name_id, 3,
+        {"user_id": str(user.id), "by": "bootstrap-admin"},
+        {"user_id": str(user.id), "by": "bootstrap-admin"},
+        lambda n: {"user_id": n.user_id},
+        {"user_id": str(user.id)},
     )
 
     # watchlist
@@ -255,6 +352,15 @@ CASES = (
     "User.EmailRecorded",
     "ApiToken.Issued",
     "ApiToken.Revoked",
+    "User.PasswordSet",
+    "User.SignedIn",
+    "User.SignInFailed",
+    "User.LockedOut",
+    "SignInName.Claimed",
+    "SignInName.Released",
+    "SignInName.Reclaimed",
+    "StaffSession.Started",
+    "StaffSession.Ended",
     "WatchlistEntry.Listed",
     "WatchlistEntry.Relisted",
     "WatchlistEntry.Delisted",
@@ -339,6 +445,8 @@ def test_dates_come_back_as_dates(history: tuple[BackOffice, dict[str, Case]]) -
 PINNED_MODULES = (
     "domain.people",
     "domain.credentials",
+    "domain.sign_in_name",
+    "domain.staff_session",
     "domain.watchlist",
     "domain.document",
     "domain.application",
