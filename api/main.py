@@ -7,9 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.pages import verify
+from api.pages import PAGE_ROUTERS, verify
+from api.pages.handlers import install_page_handlers
+from api.pages.templating import STATIC
 from api.routes import (
     appeals,
     applications,
@@ -67,6 +70,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_page_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
     for module in (
         people,
@@ -92,6 +96,9 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(verify.router)
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 
 from api.deps import Admin, BackOfficeDep, Staff
-from api.schemas.people import TokenOut, UserCreated, UserIn, UserOut
+from api.schemas.people import PasswordIn, TokenOut, UserCreated, UserIn, UserOut
 from domain.people import User
 
 router = APIRouter(prefix="/users", tags=["people"])
@@ -21,6 +21,7 @@ def user_out(user: User) -> UserOut:
         roles=user.roles,
         ccaa_registration=user.ccaa_registration,  # type: ignore[arg-type]
         email=user.email,
+        sign_in_name=user.sign_in_name,
         version=user.version,
     )
 
@@ -56,3 +57,13 @@ def get_user(user_id: UUID, backoffice: BackOfficeDep, actor: Admin) -> UserOut:
 def issue_token(user_id: UUID, backoffice: BackOfficeDep, actor: Admin) -> TokenOut:
     """Issue another token to a staff member, shown only this once."""
     return TokenOut(user_id=str(user_id), token=backoffice.issue_token(user_id, by=actor))
+
+
+@router.post("/{user_id}/password", response_model=UserOut)
+def set_password(
+    user_id: UUID, body: PasswordIn, backoffice: BackOfficeDep, actor: Admin
+) -> UserOut:
+    """Give a staff member a sign-in name and password for the web pages."""
+    return user_out(
+        backoffice.set_password(user_id, body.sign_in_name, body.password, by=actor)
+    )

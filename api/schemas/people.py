@@ -59,7 +59,18 @@ class UserOut(BaseModel):
     roles: list[str]
     ccaa_registration: CcaaRegistration | None = None
     email: str | None = None
+    sign_in_name: str | None = None
     version: int
+
+
+class PasswordIn(Strict):
+    """A sign-in name and password for the staff web pages (only the hash is kept)."""
+
+    sign_in_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
+                               pattern=r"^[^\s]+$")
+    ]  # fmt: skip
+    password: Annotated[str, StringConstraints(min_length=10, max_length=1000)]
 
 
 class UserCreated(UserOut):
