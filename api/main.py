@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.pages import PAGE_ROUTERS, verify
+from api.pages import page_routers, verify
 from api.pages.handlers import install_page_handlers
 from api.pages.templating import STATIC
 from api.routes import (
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(verify.router)
-    for router in PAGE_ROUTERS:
+    for router in page_routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
