@@ -37,7 +37,37 @@ class DeadlineQueries(ViewQueries):
         " suspended_until TEXT)",
         "CREATE INDEX IF NOT EXISTS certificate_deadlines_live"
         " ON certificate_deadlines (status, expires_on)",
+        "CREATE INDEX IF NOT EXISTS certificate_deadlines_surveillance"
+        " ON certificate_deadlines (status, surveillance_due)",
+        "CREATE INDEX IF NOT EXISTS certificate_deadlines_suspensions"
+        " ON certificate_deadlines (status, suspended_until)",
     )
+
+    def _window(
+        self, status: str, column: str, until: date, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        where = f" WHERE status = ? AND {column} IS NOT NULL AND {column} <= ?"
+        params = [status, until.isoformat()]
+        total = self.rows(f"SELECT COUNT(*) AS n FROM certificate_deadlines{where}", params)
+        rows = self.rows(
+            f"SELECT number, status, expires_on, surveillance_due, suspended_until"
+            f" FROM certificate_deadlines{where} ORDER BY {column}, number LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return rows, int(total[0]["n"])
+
+    def surveillance_due_by(
+        self, until: date, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Valid certificates whose surveillance is due on or before `until` (overdue ones
+        included), soonest first, with the total."""
+        return self._window("valid", "surveillance_due", until, offset, limit)
+
+    def suspensions_ending_by(
+        self, until: date, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Suspended certificates whose suspension ends on or before `until`, soonest first."""
+        return self._window("suspended", "suspended_until", until, offset, limit)
 
     def due(self, as_of: date) -> list[str]:
         """Numbers of live certificates with a rule-driven change possibly due on or before as_of:
