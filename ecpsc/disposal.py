@@ -13,6 +13,7 @@ whom, and the digests — is the tombstone that remains.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -95,6 +96,46 @@ def _documents(services: Services, aggregate_id: UUID) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Contents:
+    """What disposing of a row takes: each record with its digests, the documents, and the
+    certificates and applications that go with it."""
+
+    records: list[dict[str, Any]]
+    documents: list[str]
+    certificate_numbers: list[str]
+    application_ids: list[str]
+
+
+def contents(services: Services, row: dict[str, Any]) -> Contents:
+    """What disposing of a retention row (as the schedule shows it) would take, read from the
+    row's members and their events; disposal takes exactly this."""
+    backoffice = services.backoffice
+    view = services.read_models.view("retention")
+    records, documents, numbers, applications = [], [], [], []
+    for member in view.members(row["key"]):
+        aggregate_id = UUID(member["aggregate_id"])
+        if member["kind"] == "certificate":
+            number = row["subject"]
+            if view.current_cycle(number) != row["cycle"]:
+                continue  # the certificate lives on in a later cycle; its events stay
+            numbers.append(number)
+        if member["kind"] == "application":
+            applications.append(str(aggregate_id))
+        if member["kind"] in ("application", "appeal"):
+            documents += _documents(services, aggregate_id)
+        stored = backoffice.recorder.select_events(aggregate_id)
+        records.append(
+            {
+                "aggregate_id": str(aggregate_id),
+                "kind": member["kind"],
+                "versions": len(stored),
+                "digests": [state_digest(s.state) for s in stored],
+            }
+        )
+    return Contents(records, sorted(set(documents)), numbers, applications)
+
+
 def dispose(services: Services, row_key: str, reason: str, by: Actor) -> Disposal:
     """Dispose of an eligible retention row's records: the Disposal record first, then every
     event's content replaced by its tombstone in one transaction, then the documents."""
@@ -118,40 +159,19 @@ def dispose(services: Services, row_key: str, reason: str, by: Actor) -> Disposa
             code="not_eligible_for_disposal",
             clause="ZPIC-WF-20 10.2",
         )
-    members = view.members(row_key)
-    records, documents, numbers, applications = [], [], [], []
-    for member in members:
-        aggregate_id = UUID(member["aggregate_id"])
-        if member["kind"] == "certificate":
-            number = row["subject"]
-            if view.current_cycle(number) != row["cycle"]:
-                continue  # the certificate lives on in a later cycle; its events stay
-            numbers.append(number)
-        if member["kind"] == "application":
-            applications.append(str(aggregate_id))
-        if member["kind"] in ("application", "appeal"):
-            documents += _documents(services, aggregate_id)
-        stored = backoffice.recorder.select_events(aggregate_id)
-        records.append(
-            {
-                "aggregate_id": str(aggregate_id),
-                "kind": member["kind"],
-                "versions": len(stored),
-                "digests": [state_digest(s.state) for s in stored],
-            }
-        )
+    taken = contents(services, row)
     disposal = backoffice.record_disposal(
         row_key=row_key,
         uscc=row["uscc"],
         reason=reason,
-        records=records,
-        documents=sorted(set(documents)),
-        certificate_numbers=numbers,
-        application_ids=applications,
+        records=taken.records,
+        documents=taken.documents,
+        certificate_numbers=taken.certificate_numbers,
+        application_ids=taken.application_ids,
         retain_until=date.fromisoformat(row["retain_until"]),
         by=by,
     )
-    _overwrite(services, str(disposal.id), [UUID(r["aggregate_id"]) for r in records])
+    _overwrite(services, str(disposal.id), [UUID(r["aggregate_id"]) for r in taken.records])
     for sha256 in disposal.documents:
         services.documents.dispose(sha256)
     services.settle()

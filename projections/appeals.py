@@ -65,6 +65,25 @@ class AppealsQueries(ViewQueries):
         )
         return [with_deadline(row, today) for row in rows]
 
+    def queue_page(
+        self, today: date, status: str | None, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the queue (as `queue` orders it) and how many cases the filter holds."""
+        where, params = "", []
+        if status == "open":
+            where = f" WHERE status IN ({', '.join('?' for _ in OPEN)})"
+            params = list(OPEN)
+        elif status:
+            where = " WHERE status = ?"
+            params = [status]
+        total = self.rows(f"SELECT COUNT(*) AS n FROM appeals_queue{where}", params)[0]["n"]
+        rows = self.rows(
+            f"SELECT * FROM appeals_queue{where} ORDER BY due_on, received_on, id"
+            " LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [with_deadline(row, today) for row in rows], int(total)
+
     def due_within(self, today: date, days: int) -> list[dict[str, Any]]:
         """Open cases due within `days` days of today, or overdue, most urgent first."""
         horizon = date.fromordinal(today.toordinal() + days).isoformat()

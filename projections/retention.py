@@ -102,36 +102,105 @@ class RetentionQueries(ViewQueries):
         """Every row with retain_until, its holds and whether it may be disposed of on as_of."""
         where, params = ("", []) if uscc is None else (" WHERE uscc = ?", [uscc])
         rows = self.rows(f"SELECT * FROM retention_rows{where} ORDER BY uscc, row_key", params)
+        holds = self._active_holds(None)
+        return [scheduled(row, holds.get(row["uscc"], []), as_of) for row in rows]
+
+    def _active_holds(self, usccs: list[str] | None) -> dict[str, list[dict[str, Any]]]:
+        where, params = "", []
+        if usccs is not None:
+            if not usccs:
+                return {}
+            where = f" AND uscc IN ({', '.join('?' for _ in usccs)})"
+            params = list(usccs)
         holds: dict[str, list[dict[str, Any]]] = {}
-        for hold in self.rows("SELECT * FROM retention_holds WHERE active = ?", [True]):
+        for hold in self.rows(
+            f"SELECT * FROM retention_holds WHERE active = ?{where} ORDER BY hold_id",
+            [True, *params],
+        ):
             holds.setdefault(hold["uscc"], []).append(
                 {"id": hold["hold_id"], "kind": hold["kind"], "reason": hold["reason"]}
             )
-        result = []
-        for row in rows:
-            until = None
-            if row["last_day"] and row["ended"]:
-                until = retain_until(date.fromisoformat(row["last_day"]))
-            held = holds.get(row["uscc"], [])
-            result.append(
-                {
-                    "key": row["row_key"],
-                    "uscc": row["uscc"],
-                    "kind": row["kind"],
-                    "subject": row["subject"],
-                    "cycle": row["cycle"],
-                    "records": int(row["records"]),
-                    "last_day": row["last_day"] if row["ended"] else None,
-                    "retain_until": None if until is None else until.isoformat(),
-                    "hold": bool(held),
-                    "holds": held,
-                    "disposed": bool(row["disposed"]),
-                    "eligible_for_disposal": bool(
-                        until is not None and as_of > until and not held and not row["disposed"]
-                    ),
-                }
+        return holds
+
+    def schedule_page(
+        self,
+        as_of: date,
+        offset: int,
+        limit: int,
+        eligible_only: bool = False,
+        uscc: str | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the schedule (as `schedule` shows rows), optionally only the rows
+        eligible for disposal on as_of, and how many rows the filter holds."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        if uscc is not None:
+            conditions.append("uscc = ?")
+            params.append(uscc)
+        if eligible_only:
+            conditions.append(
+                "ended = ? AND disposed = ? AND last_day IS NOT NULL AND last_day <= ?"
+                " AND uscc NOT IN (SELECT uscc FROM retention_holds WHERE active = ?)"
             )
-        return result
+            params += [True, False, last_day_disposable(as_of).isoformat(), True]
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        total = self.rows(f"SELECT COUNT(*) AS n FROM retention_rows{where}", params)[0]["n"]
+        rows = self.rows(
+            f"SELECT * FROM retention_rows{where} ORDER BY uscc, row_key LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        holds = self._active_holds(sorted({row["uscc"] for row in rows}))
+        return [scheduled(row, holds.get(row["uscc"], []), as_of) for row in rows], int(total)
+
+    def scheduled_row(self, row_key: str, as_of: date) -> dict[str, Any] | None:
+        """One row as the schedule shows it on as_of."""
+        row = self.row(row_key)
+        if row is None:
+            return None
+        return scheduled(row, self._active_holds([row["uscc"]]).get(row["uscc"], []), as_of)
+
+    def active_holds(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """One page of the holds in force (legal holds and open cases), and how many there are."""
+        total = self.rows(
+            "SELECT COUNT(*) AS n FROM retention_holds WHERE active = ?", [True]
+        )[0]["n"]
+        rows = self.rows(
+            "SELECT hold_id AS id, uscc, kind, reason FROM retention_holds WHERE active = ?"
+            " ORDER BY uscc, hold_id LIMIT ? OFFSET ?",
+            [True, limit, offset],
+        )
+        return rows, int(total)
+
+
+def last_day_disposable(as_of: date) -> date:
+    """The latest last day whose records are past retention on as_of (retain_until < as_of)."""
+    day = date(as_of.year - 3, as_of.month, 1) + timedelta(days=as_of.day + 10)
+    while retain_until(day) >= as_of:
+        day -= timedelta(days=1)
+    return day
+
+
+def scheduled(row: dict[str, Any], held: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
+    """A stored row as the schedule shows it: retain_until, holds, eligibility on as_of."""
+    until = None
+    if row["last_day"] and row["ended"]:
+        until = retain_until(date.fromisoformat(row["last_day"]))
+    return {
+        "key": row["row_key"],
+        "uscc": row["uscc"],
+        "kind": row["kind"],
+        "subject": row["subject"],
+        "cycle": row["cycle"],
+        "records": int(row["records"]),
+        "last_day": row["last_day"] if row["ended"] else None,
+        "retain_until": None if until is None else until.isoformat(),
+        "hold": bool(held),
+        "holds": held,
+        "disposed": bool(row["disposed"]),
+        "eligible_for_disposal": bool(
+            until is not None and as_of > until and not held and not row["disposed"]
+        ),
+    }
 
 
 class SQLiteRetentionView(RetentionQueries, SQLiteView):
