@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.observability import install_observability
 from api.pages import page_routers, verify
 from api.pages.handlers import install_page_handlers
 from api.pages.templating import STATIC
@@ -36,6 +37,7 @@ from api.routes import (
 )
 from ecpsc.services import Services
 from ecpsc.settings import Settings
+from workers.broker import make_broker
 from workers.embedded import EmbeddedJobs
 
 API_PREFIX = "/api/v1"
@@ -56,11 +58,14 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         services = Services(settings, run_projections=run)
         app.state.services = services
         jobs = EmbeddedJobs(services) if settings.daily_jobs else None
+        app.state.jobs = jobs
         try:
             yield
         finally:
             if jobs is not None:
                 jobs.close()
+            if app.state.metrics_broker is not None:
+                app.state.metrics_broker.close()
             services.close()
 
     app = FastAPI(
@@ -69,7 +74,19 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.jobs = None
+    app.state.metrics_broker = None
+
+    def broker() -> Any:
+        """The broker whose queues /metrics reports: the embedded jobs', else the workers'."""
+        if app.state.jobs is not None:
+            return app.state.jobs.broker
+        if settings.broker_url and app.state.metrics_broker is None:
+            app.state.metrics_broker = make_broker(settings)
+        return app.state.metrics_broker
+
     install_error_handlers(app)
+    install_observability(app, broker)
     install_page_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
     for module in (

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import signal
 import threading
 from pathlib import Path
 
 import typer
 
+from ecpsc.logs import configure_logging
 from ecpsc.settings import Settings
 
 cli = typer.Typer(
@@ -27,10 +27,13 @@ def serve(
 
     from api.main import create_app
 
-    logging.basicConfig(level=logging.INFO)
+    settings = Settings()
+    configure_logging(fmt=settings.log_format)
     # uvicorn re-raises Ctrl-C after shutting the app down cleanly; no traceback is needed.
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings), host=host, port=port, log_level="info", log_config=None
+        )
 
 
 @cli.command()
@@ -39,7 +42,7 @@ def projector() -> None:
     from ecpsc.store import eventsourcing_env, open_backoffice
     from projections.runner import ReadModels
 
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(fmt=Settings().log_format)
     settings = Settings()
     open_backoffice(settings).close()  # creates and protects the event table before following it
     read_models = ReadModels(eventsourcing_env(settings), postgres=settings.is_postgres)
@@ -101,7 +104,7 @@ def worker(
     from workers.broker import install_broker
     from workers.schedule import DailySchedule
 
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(fmt=Settings().log_format)
     settings = Settings()
     broker = install_broker(settings)
     if isinstance(broker, StubBroker):

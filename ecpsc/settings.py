@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     (default: `outbox/` beside the SQLite file, or `var/outbox`)."""
     public_url: str = "http://127.0.0.1:8000"
     """Base of public verification addresses."""
+    log_format: str = "json"
+    """`json` (one object per line, with the request id) or `text`."""
     projections: bool = True
     """Run the projections in this process (off when a separate `ecpsc projector` runs them)."""
 
