@@ -48,7 +48,11 @@ def intake(client: TestClient) -> dict[str, str]:
 
 
 def submit(
-    client: TestClient, csrf: dict[str, str], code: str, files: list[Any] | None = None, **changes: Any
+    client: TestClient,
+    csrf: dict[str, str],
+    code: str,
+    files: list[Any] | None = None,
+    **changes: Any,
 ) -> Any:
     """Post the intake form with its files (multipart, as the browser sends it)."""
     if files is None:
@@ -259,9 +263,9 @@ def test_bad_ids_and_roles(client: TestClient, intake: dict[str, str]) -> None:
     csrf = intake["csrf_token"]
     answer = client.post("/applications/not-a-uuid/review", data={"csrf_token": csrf})
     assert answer.status_code == 404
-    # and an auditor may not read applications
-    staff_member(client, "审查员", ["auditor"], "auditor1")
-    sign_in(client, "auditor1")
+    # and an appeals officer may not read applications
+    staff_member(client, "申诉专员", ["appeals_officer"], "appeals1")
+    sign_in(client, "appeals1")
     assert client.get("/applications").status_code == 403
     assert client.get("/applications/new").status_code == 403
     # and the form needs its CSRF token
