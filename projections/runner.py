@@ -79,7 +79,9 @@ class ReadModels:
     def view(self, name: str) -> Any:
         """The named read model's view (constructed on first use when no runner holds it)."""
         if name not in self._views:
-            model = next(m for m in PROJECTIONS if m.projection_class.name == name)
+            model = next((m for m in PROJECTIONS if m.projection_class.name == name), None)
+            if model is None:
+                raise KeyError(f"no read model named {name!r}")
             factory = InfrastructureFactory.construct(Environment(name, self._env))
             self._views[name] = cast(
                 ViewQueries,
