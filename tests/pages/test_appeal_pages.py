@@ -230,3 +230,22 @@ def test_the_notice_before_resolution_is_refused_on_the_case_page(
     answer = client.get(f"/appeals/{appeal_id}/notice")
     # then the rule says there is none yet
     assert answer.status_code == 409 and "尚未作出处理结论" in answer.text
+
+
+def test_a_compliance_officer_reads_a_case_but_may_not_act_on_it(
+    client: TestClient, desk: AppealsDesk
+) -> None:
+    # given a case just received, and a compliance officer signed in
+    decision_id, _ = desk.refused_decision(uscc(607))
+    appeal_id = desk.appeal({"decision_id": decision_id}, "2026-11-20").json()["id"]
+    staff_member(client, "郑清", ["compliance_officer"], "zhengqing")
+    csrf = sign_in(client, "zhengqing")
+    # when they open it
+    page = client.get(f"/appeals/{appeal_id}")
+    # then they see the case without its forms, and a posted form is refused
+    assert page.status_code == 200 and 'id="then-and-now"' in page.text
+    assert 'id="acknowledgement"' not in page.text
+    before = events_recorded(client)
+    answer = client.post(f"/appeals/{appeal_id}/acknowledgement",
+                         data={"csrf_token": csrf, "acknowledged_on": "2026-11-21"})  # fmt: skip
+    assert answer.status_code == 403 and events_recorded(client) == before
