@@ -89,6 +89,10 @@ def test_a_certificate_goes_from_suspension_to_withdrawal_through_the_forms(
         assert f"<td>{change}</td>" in history
     assert "决定人郑十" in history
     assert 'id="recovery-form"' in page.text and 'id="withdrawal-form"' not in page.text
+    # when its recovery is recorded, then the API shows it recovered and no form is left
+    post("recovery", "recovery", {"recovered_on": "2026-11-28"})
+    assert api_certificate(office, number)["recovered"] is True
+    assert 'id="recovery-form"' not in client.get(f"/certificates/{number}").text
 
 
 def test_a_refused_action_shows_the_rule_and_its_clause_beside_its_form(
@@ -207,7 +211,7 @@ def test_the_certificate_list_is_paged_and_filtered(
     def listed(query: str) -> tuple[list[str], str]:
         answer = client.get(f"/certificates?{query}")
         assert answer.status_code == 200
-        return re.findall(r'<td><a href="/certificates/([^"]+)">', answer.text), answer.text
+        return re.findall(r'<td[^>]*><a href="/certificates/([^"]+)">', answer.text), answer.text
 
     # when the list is read ten at a time, then two pages hold all eleven, each once
     first, text = listed("page_size=10")
