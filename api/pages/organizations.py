@@ -293,7 +293,8 @@ def organization(
     applications, application_total, (latest, documents) = _applications(page, code)
     appeals = _view(page, "appeals").of_organization(code, _today(page))
     register_row = _view(page, "register").search(today=_today(page), uscc=code, limit=1)[0]
-    if latest is None and not register_row and not appeals:
+    known = latest is not None or register_row or appeals
+    if not known and not _view(page, "organization_index").aggregates(code):
         return render(page, "staff/not_found.html", status_code=404)
     identity = (
         dict(latest.organization)
