@@ -94,15 +94,12 @@ def new_application(page: Page) -> HTMLResponse:
 
 
 @router.get("/applications/new/site-row", response_class=HTMLResponse)
-def site_row(page: Page, n: int = 0) -> HTMLResponse:
-    """One more empty service-site row for the intake form (htmx)."""
+def site_row(page: Page, n: str = "0") -> HTMLResponse:
+    """One more empty service-site row for the intake form (htmx); `n` numbers it."""
     page.require(*WRITERS)
-    return render(
-        page,
-        "staff/_application_site_row.html",
-        i=max(0, min(n, MAX_SITE_ROWS)),
-        site={"name": "", "address": ""},
-    )
+    i = int(n) if n.isdigit() and len(n) < 6 else 0
+    site = {"name": "", "address": ""}
+    return render(page, "staff/_application_site_row.html", i=min(i, MAX_SITE_ROWS), site=site)
 
 
 def _uploads(page: StaffPage, name: str) -> list[UploadFile]:

@@ -84,6 +84,10 @@ def test_intake_submits_an_application_with_its_uploaded_documents(
     form = client.get("/applications/new")
     assert form.status_code == 200 and 'enctype="multipart/form-data"' in form.text
     assert 'name="document_multi_site_list"' in form.text and 'name="site_name"' in form.text
+    # and "add a site" (htmx) brings one more numbered row
+    row = client.get("/applications/new/site-row", params={"n": "5"})
+    assert row.status_code == 200 and 'id="site_name_5"' in row.text and "<html" not in row.text
+    assert client.get("/applications/new/site-row", params={"n": "x"}).status_code == 200
     # when the officer fills it in with two sites and uploads two documents
     answer = submit(client, intake, uscc(501))
     # then the application is recorded and shown
