@@ -4,6 +4,7 @@ by kind and cut at a past moment; and a search by USCC or name."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -31,6 +32,8 @@ HISTORY_READERS = ("compliance_officer",)
 CERTIFICATES_SHOWN = 50
 APPLICATIONS_SHOWN = 10
 """Latest applications on the page; the rest are a click away in the paged applications list."""
+SHOWN_CHARS = 300
+"""How much of each recorded value the timeline shows (findings and scores run long)."""
 KINDS: dict[str, tuple[str, str]] = {
     "application": ("申请", "Applications"),
     "audit": ("审核", "Audits"),
@@ -218,6 +221,14 @@ def _timeline(
         record = event_record(e, names)
         record["kind"] = kinds.get(record["aggregate_id"], "")
         record["link"] = _link(record["kind"], record["aggregate_id"], certificate_numbers)
+        record["label"] = certificate_numbers.get(
+            record["aggregate_id"], record["aggregate_id"][:8]
+        )
+        recorded = datetime.fromisoformat(record["recorded_at"]).astimezone(CHINA_STANDARD_TIME)
+        record["recorded_local"] = recorded.strftime("%Y-%m-%d %H:%M:%S")
+        record["shown"] = [
+            (key, _shown(value)) for key, value in record["data"].items() if key != "by"
+        ]
         events.append(record)
     records = _records_then(page, events, versions) if cut is not None else {}
     for record in events:
@@ -251,7 +262,12 @@ def _records_then(
         aggregate_id = record["aggregate_id"]
         if aggregate_id in records:
             continue
-        then: dict[str, Any] = {"id": aggregate_id, "kind": record["kind"], "link": record["link"]}
+        then: dict[str, Any] = {
+            "id": aggregate_id,
+            "kind": record["kind"],
+            "link": record["link"],
+            "label": record["label"],
+        }
         records[aggregate_id] = then
         try:
             aggregate: Aggregate = page.services.backoffice.repository.get(
@@ -265,6 +281,12 @@ def _records_then(
         state = aggregate_state(aggregate)
         then.update(version=aggregate.version, status=state.get("status"), grade=state.get("grade"))
     return records
+
+
+def _shown(value: Any) -> str:
+    """A recorded value as the timeline shows it: text as it is, the rest as readable JSON."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 def _link(kind: str, aggregate_id: str, certificate_numbers: dict[str, str]) -> str | None:
