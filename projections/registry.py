@@ -13,6 +13,11 @@ from projections.applications import (
     PostgresApplicationsView,
     SQLiteApplicationsView,
 )
+from projections.audit_worklist import (
+    AuditWorklistProjection,
+    PostgresAuditWorklistView,
+    SQLiteAuditWorklistView,
+)
 from projections.certificate_deadlines import (
     CertificateDeadlinesProjection,
     PostgresDeadlineView,
@@ -64,4 +69,5 @@ PROJECTIONS: tuple[ReadModel, ...] = (
     ReadModel(
         OrganizationIndexProjection, SQLiteOrganizationIndexView, PostgresOrganizationIndexView
     ),
+    ReadModel(AuditWorklistProjection, SQLiteAuditWorklistView, PostgresAuditWorklistView),
 )
