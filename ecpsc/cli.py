@@ -195,6 +195,25 @@ def regulator_export(
     )
 
 
+@cli.command("demo-data")
+def demo_data(
+    certificates: int = typer.Option(
+        1000, "--certificates", min=1, help="certified organizations to write"
+    ),
+    seed: int = typer.Option(1, help="the same seed writes the same data"),
+) -> None:
+    """Fill an empty store with demonstration data through the back office's commands."""
+    from ecpsc.demo_data import StoreNotEmpty, fill, summary
+
+    try:
+        report = fill(Settings(), certificates, seed, progress=typer.echo)
+    except StoreNotEmpty as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=2) from None
+    for line in summary(report):
+        typer.echo(line)
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli()

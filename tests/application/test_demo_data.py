@@ -1,0 +1,88 @@
+"""`ecpsc demo-data`: demonstration data written through the back office's own commands."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from domain.people import DEADLINE_JOBS_ID
+from domain.uscc import is_valid_uscc
+from ecpsc import integrity
+from ecpsc.cli import cli
+from ecpsc.demo_data import StoreNotEmpty, draw_organizations, fill
+from ecpsc.services import Services
+from ecpsc.settings import Settings
+from tests.conftest import TODAY
+
+CHINESE_COMPANY = re.compile(r"^[\u4e00-\u9fff]+有限公司$")
+
+
+def quiet(_: str) -> None:
+    """Progress lines are not the subject here."""
+
+
+def test_thirty_certificates_fill_the_register_through_the_back_office(
+    settings: Settings, request: pytest.FixtureRequest
+) -> None:
+    """Given an empty store, when demo-data writes 30 certificates, then the register holds 30
+    certificates in a mix of statuses, each organization has a valid USCC and a Chinese company
+    name, refused and unfinished applications come beside them, every certificate loads from
+    its events as the register shows it, the hash chain holds, and the staff's tokens work."""
+    report = fill(settings, 30, seed=1, progress=quiet)
+
+    services: Services = request.getfixturevalue("services")
+    register = services.read_models.view("register")
+    rows: list[dict[str, Any]] = register.rows("SELECT * FROM register_certificates")
+    assert report.certificates == len(rows) == 30
+    statuses = Counter(row["status"] for row in rows)
+    assert statuses["valid"] > 15 and len(statuses) >= 2, statuses
+    applications = services.read_models.view("applications").rows("SELECT * FROM applications_view")
+    assert len({a["uscc"] for a in applications}) == report.organizations > 30
+    application_statuses = {a["status"] for a in applications}
+    assert "contracted" in application_statuses and len(application_statuses) >= 2
+    for row in rows:
+        assert is_valid_uscc(row["uscc"]), row
+        assert CHINESE_COMPANY.match(row["organization_name"]), row
+        certificate = services.backoffice.get_certificate(row["number"])
+        assert certificate.status_on(TODAY) == row["status"]
+        assert certificate.organization["uscc"] == row["uscc"]
+    assert all(is_valid_uscc(a["uscc"]) for a in applications)
+    assert integrity.verify(services.backoffice, by=DEADLINE_JOBS_ID, record=False).intact
+    for member in report.staff:
+        actor = services.backoffice.authenticate(member.token)
+        assert actor is not None and actor.roles == {member.role}
+
+
+def test_a_store_holding_organizations_is_refused(settings: Settings) -> None:
+    """Given a store already filled, when demo-data runs again, then it refuses: StoreNotEmpty,
+    and the command exits with code 2 saying why."""
+    fill(settings, 1, seed=1, progress=quiet)
+
+    with pytest.raises(StoreNotEmpty):
+        fill(settings, 1, seed=2, progress=quiet)
+    env = {
+        "ECPSC_DATABASE_URL": settings.database_url,
+        "ECPSC_DOCUMENTS_DIR": str(settings.documents_dir),
+        "ECPSC_TODAY": TODAY.isoformat(),
+    }
+    result = CliRunner().invoke(cli, ["demo-data", "--certificates", "1"], env=env)
+    assert result.exit_code == 2
+    assert "already holds organizations" in result.output
+
+
+def test_the_same_seed_makes_the_same_organizations() -> None:
+    """Given a seed, when the organizations are drawn twice, then they are the same; another
+    seed draws others."""
+
+    def names(seed: int) -> list[tuple[str, str, str]]:
+        drawn = draw_organizations(random.Random(seed), 200, TODAY)
+        return [(o.name, o.uscc, o.day.isoformat()) for o in drawn]
+
+    assert names(1) == names(1)
+    assert names(1) != names(2)
+    assert len({uscc for _, uscc, _ in names(1)}) == len(names(1))
