@@ -23,6 +23,8 @@ NAVIGATION: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("/", "首页", "Home", ()),
     ("/applications", "申请", "Applications", ("intake", "planner")),
     ("/audits", "审核", "Audits", ("planner", "auditor", "decision_maker")),
+    ("/certificates", "证书", "Certificates", ()),
+    ("/organizations", "组织", "Organizations", ()),
     ("/appeals", "申诉与投诉", "Appeals", ("appeals_officer",)),
     ("/retention", "记录保存", "Retention", ("compliance_officer",)),
 )
