@@ -99,12 +99,22 @@ def _subject(page: StaffPage, application_id: str, certificate_number: str) -> d
             "sites": [s["name"] for s in application.sites],
         }
     if certificate_number:
+        # A certificate's audit is planned on its latest audit's headcount and sites, as
+        # BackOffice.plan_audit does.
+        backoffice = page.services.backoffice
+        certificate = backoffice.get_certificate(certificate_number)
+        latest_id = (
+            certificate.cycle_audits[-1]["audit_id"]
+            if certificate.cycle_audits
+            else certificate.cycle_audit_id
+        )
+        latest = backoffice.get_audit(UUID(str(latest_id)))
         return {
             "application_id": "",
-            "certificate_number": certificate_number,
-            "organization": None,
-            "headcount": None,
-            "sites": [],
+            "certificate_number": certificate.number,
+            "organization": latest.organization,
+            "headcount": latest.effective_headcount,
+            "sites": list(latest.service_sites),
         }
     raise NotFound("请指明申请或证书 / name an application or a certificate")
 

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import API
+from tests.api.lifecycle_office import LifecycleOffice
 from tests.api.test_appeals_api import AppealsDesk
 from tests.api.test_decisions_api import (
     COMPLETED_ON,
@@ -238,3 +239,58 @@ def test_to_complete_lists_the_members_planned_audits(
     waiting, n = view.awaiting_decision(0, 10)
     assert n == 1 and waiting[0]["id"] == b and waiting[0]["passed"] is True
     assert view.to_plan(0, 10) == ([], 0)
+
+
+def test_a_surveillance_is_planned_from_the_certificate_with_its_sites(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    # given a certificate of an organization with three service sites
+    lifecycle = LifecycleOffice(client, admin_headers)
+    number = lifecycle.certificate(uscc(950), "2026-06-01", sites=3)
+    csrf = planner(client)
+    # when the planner opens the form for the certificate
+    form = client.get(f"/audits/new?certificate_number={number}")
+    # then it shows the organization's sites and what the rules require
+    assert form.status_code == 200, form.text
+    assert 'id="required-days">' in form.text and 'name="sites"' in form.text
+    # and the plan posted is recorded as a surveillance of the certificate
+    answer = client.post("/audits", data={
+        "csrf_token": csrf, "certificate_number": number, "type": "surveillance",
+        "start_on": "2026-11-20", "end_on": "2026-11-20",
+        "team_user_id": [lifecycle.leader_id, lifecycle.auditor_id],
+        "team_role": ["leader", "auditor"], "team_days": ["3", "3"], "onsite_days": "6",
+        "layers": ["service_management", "service_execution", "customer_feedback"],
+        "justification": "按组织规模安排"}, follow_redirects=False)  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    audit = client.get(answer.headers["location"])
+    assert audit.status_code == 200 and number in audit.text
+    assert client.get("/audits/new?certificate_number=ZPIC-NONE").status_code == 404
+
+
+def test_exclusion_deduction_and_bonus_are_recorded_and_malformed_input_is_422(
+    client: TestClient, office: CertificationOffice
+) -> None:
+    # given a planned audit and its auditor signed in
+    audit_id = office.planned_audit(office.contracted_application(uscc(960), "福州审核己有限公司"))
+    csrf = sign_in(client, "lisi")
+    # when an exclusion, a special deduction and the bonus are posted
+    for path, data in (
+        ("exclusions", {"indicator": "4.3.2.5", "reason": "不提供安装服务"}),
+        ("special-deductions", {"category": "law", "evidence": "违反相关法规"}),
+        ("special-bonus", {"evidence": "获得省级表彰"}),
+    ):
+        answer = client.post(f"/audits/{audit_id}/{path}", data={"csrf_token": csrf, **data},
+                             follow_redirects=False)  # fmt: skip
+        assert answer.status_code == 303, (path, answer.text)
+    # then the audit holds them and the page shows them
+    audit = api_audit(office, audit_id)
+    assert [e["indicator"] for e in audit["exclusions"]] == ["4.3.2.5"]
+    assert len(audit["special_deductions"]) == 1 and audit["bonus"]["evidence"] == "获得省级表彰"
+    page = client.get(f"/audits/{audit_id}").text
+    assert "不提供安装服务" in page and "获得省级表彰" in page
+    # and a sampled check without counts, sent by htmx, answers the fragment with the problem
+    bad = client.post(f"/audits/{audit_id}/findings", data={
+        "indicator": "4.3.2.4", "clause": "4.3.2.4.1", "kind": "sampled", "evidence": "抽查"},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf})  # fmt: skip
+    assert bad.status_code == 422 and 'id="refusal"' in bad.text and "<html" not in bad.text
+    assert len(api_audit(office, audit_id)["findings"]) == 0
