@@ -43,6 +43,7 @@ STATUSES = ("planned", "completed", "decided")
 TYPES = ("initial", "surveillance", "recertification", "supplementary")
 CATEGORIES = ("law", "company_rules", "industry", "system_operation")
 TEAM_ROWS = 4
+PLAN_ROWS = 10
 
 
 def _uuid(raw: str | None) -> UUID | None:
@@ -57,7 +58,7 @@ def _not_found(page: StaffPage) -> HTMLResponse:
 
 
 @router.get("/audits", response_class=HTMLResponse)
-def audits(request: Request, page: Page, status: str = "") -> HTMLResponse:
+def audits(request: Request, page: Page, status: str = "", plan_page: str = "1") -> HTMLResponse:
     """The audits a page at a time by status; for planners, the applications to plan."""
     page.require(*READERS)
     chosen = status if status in STATUSES else None
@@ -66,9 +67,11 @@ def audits(request: Request, page: Page, status: str = "") -> HTMLResponse:
     pages = paging(request, total, status=chosen)
     rows, total = view.page(chosen, pages.offset, pages.size)
     to_plan: list[dict[str, Any]] = []
+    plan_number = 1
     to_plan_total = 0
     if "planner" in page.actor.roles or "admin" in page.actor.roles:
-        to_plan, to_plan_total = view.to_plan(0, 25)
+        plan_number = max(1, min(int(plan_page) if plan_page.isdigit() else 1, 100_000))
+        to_plan, to_plan_total = view.to_plan((plan_number - 1) * PLAN_ROWS, PLAN_ROWS)
     return render(
         page,
         "staff/audits.html",
@@ -78,6 +81,8 @@ def audits(request: Request, page: Page, status: str = "") -> HTMLResponse:
         statuses=STATUSES,
         to_plan=to_plan,
         to_plan_total=to_plan_total,
+        plan_page=plan_number,
+        plan_pages=max(1, -(-to_plan_total // PLAN_ROWS)),
     )
 
 

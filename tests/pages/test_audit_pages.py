@@ -202,6 +202,7 @@ def test_the_audit_list_is_paged_and_filtered(
     assert second.text.count('<tr><td><a href="/audits/') == 1
     assert "共 11 条" in first.text.replace("\n", "") or "11" in first.text
     assert client.get("/audits?status=decided").text.count('<tr><td><a href="/audits/') == 0
+    assert client.get("/audits?plan_page=abc&page=x&status=nonsense").status_code == 200
 
 
 def test_the_worklist_follows_completion_decision_and_reopening(
