@@ -39,6 +39,7 @@ from ecpsc.services import Services
 from ecpsc.settings import Settings
 from workers.broker import make_broker
 from workers.embedded import EmbeddedJobs
+from workers.queue_depth import queue_depths
 
 API_PREFIX = "/api/v1"
 
@@ -124,8 +125,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
 
     @app.get("/readyz", tags=["health"], response_model=None)
     def readyz(request: Request) -> JSONResponse:
-        """Readiness: the event store answers, and how far each read model lags behind it
-        (503 when the store cannot be reached)."""
+        """Readiness: the event store and the workers' broker answer, and how far each read
+        model lags behind the store (503 with Retry-After when either cannot be reached)."""
         services: Services = request.app.state.services
         try:
             last = services.backoffice.recorder.max_notification_id()
@@ -136,6 +137,19 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
                 status_code=503,
                 headers={"Retry-After": "5"},
             )
-        return JSONResponse({"status": "ready", "events": last or 0, "projection_lag": lag})
+        queues = None
+        jobs_broker = broker()
+        if jobs_broker is not None:
+            try:
+                queues = queue_depths(jobs_broker)
+            except Exception as error:  # the broker down: jobs would not run
+                return JSONResponse(
+                    {"status": "unavailable", "broker": str(error)[:200]},
+                    status_code=503,
+                    headers={"Retry-After": "5"},
+                )
+        return JSONResponse(
+            {"status": "ready", "events": last or 0, "projection_lag": lag, "queues": queues}
+        )
 
     return app

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from api.main import create_app
+from ecpsc.settings import Settings
 from tests.api.conftest import UserMaker, events_recorded
 
 
@@ -21,3 +23,18 @@ def test_ready_once_the_read_models_have_caught_up(
     assert (body["status"], body["events"]) == ("ready", events_recorded(client))
     assert body["projection_lag"] and set(body["projection_lag"].values()) == {0}
     assert {"register", "appeals", "retention"} <= set(body["projection_lag"])
+
+
+def test_not_ready_while_the_workers_broker_is_unreachable(settings: Settings) -> None:
+    """Given an API whose workers' broker (Redis) is down, when /readyz is asked, then 503 with
+    Retry-After names the broker; with the broker up, it is ready and shows the queues."""
+    down = settings.model_copy(update={"broker_url": "redis://127.0.0.1:1/0"})
+    with TestClient(create_app(down)) as client:
+        answer = client.get("/readyz")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+    assert "broker" in answer.json()
+    up = settings.model_copy(update={"broker_url": "redis://127.0.0.1:6379/13"})
+    with TestClient(create_app(up)) as client:
+        answer = client.get("/readyz")
+    assert answer.status_code == 200, answer.text
+    assert set(answer.json()["queues"]) == {"deadlines", "notices"}
