@@ -85,7 +85,9 @@ def test_metrics_show_latency_commands_lag_and_events(
                           json={"sign_in_name": "a", "password": "short"},
                           headers=admin_headers)  # fmt: skip
     assert refused.status_code == 422
-    # when Prometheus scrapes
+    # when the read models have caught up (a command waits only for the views it reads) and
+    # Prometheus scrapes
+    client.app.state.services.settle()  # type: ignore[attr-defined]
     answer = client.get("/metrics")
     # then it sees the latency by route template, the commands by outcome, the store and lag
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
