@@ -54,10 +54,11 @@ def _applications(status: str) -> Callable[[StaffPage, int, int], Rows]:
 
 
 def _with_names(page: StaffPage, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    register = _view(page, "register")
+    """The rows with their certificate's organization name and USCC, from one register query."""
+    entries = _view(page, "register").certificates([row["number"] for row in rows])
     named = []
     for row in rows:
-        entry = register.certificate(row["number"]) or {}
+        entry = entries.get(row["number"], {})
         named.append({**row, "organization_name": entry.get("organization_name", ""),
                       "uscc": entry.get("uscc", "")})  # fmt: skip
     return named

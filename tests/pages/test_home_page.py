@@ -70,6 +70,21 @@ def test_the_planner_sees_contracts_to_plan_and_surveillance_due_within_90_days(
     assert f"/audits/new?application_id={contracted}" in section(home, "to-plan")
 
 
+def test_the_surveillance_list_names_the_organization_of_every_certificate(
+    client: TestClient, desk: AppealsDesk
+) -> None:
+    # given two certificates whose surveillance falls due within 90 days
+    numbers = [desk.certificate(uscc(714), "2025-12-01"), desk.certificate(uscc(715), "2025-12-02")]
+    staff_member(client, "李强", ["planner"], "liqiang")
+    # when the planner opens home
+    sign_in(client, "liqiang")
+    due = section(client.get("/").text, "surveillance-due")
+    # then each row carries its organization's name from the register
+    row = r'<tr><td><a href="/certificates/([^"]+)">[^<]*</a></td><td>([^<]*)</td>'
+    rows = re.findall(row, due)
+    assert sorted(rows) == sorted((n, "福州某电器有限公司") for n in numbers)
+
+
 def test_an_auditor_sees_their_audits_and_a_decision_maker_the_completed_ones(
     client: TestClient, desk: AppealsDesk
 ) -> None:
