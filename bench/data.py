@@ -1,0 +1,127 @@
+"""The benchmark database: created and dropped per run, or reused; filled by ecpsc demo-data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+
+from bench.processes import ECPSC
+from bench.report import Row
+
+GOAL_CERTIFICATES_PER_SECOND = 100_000 / 600
+"""100,000 certificates in under 10 minutes."""
+
+
+def with_database(url: str, dbname: str) -> str:
+    """The same server URL naming another database."""
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{dbname}"
+
+
+def exists(admin_url: str, dbname: str) -> bool:
+    """Whether the database exists."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        return (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+            is not None
+        )
+
+
+def create(admin_url: str, dbname: str) -> None:
+    """A new empty database."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+
+
+def drop(admin_url: str, dbname: str) -> None:
+    """Drop the database, closing whatever still holds it."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def size(url: str) -> tuple[int, int]:
+    """Certificates on the register and events in the store (0, 0 when empty)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = {
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchall()
+        }
+        certificates = events = 0
+        if "register_certificates" in tables:
+            row = conn.execute("SELECT COUNT(*) FROM register_certificates").fetchone()
+            certificates = int(row[0]) if row else 0
+        if "backoffice_events" in tables:
+            row = conn.execute("SELECT MAX(notification_id) FROM backoffice_events").fetchone()
+            events = int(row[0] or 0) if row else 0
+    return certificates, events
+
+
+def generate(url: str, certificates: int, today: str, logs: Path) -> Row:
+    """Fill the empty database with `ecpsc demo-data`; the generation row."""
+    logs.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "ECPSC_DATABASE_URL": url,
+        "ECPSC_TODAY": today,
+        "ECPSC_LOG_FORMAT": "text",
+    }
+    started = time.perf_counter()
+    with (logs / "demo-data.log").open("wb") as log:
+        done = subprocess.run(
+            [ECPSC, "demo-data", "--certificates", str(certificates), "--seed", "1"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        tail = (logs / "demo-data.log").read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"ecpsc demo-data failed ({done.returncode}):\n{tail}")
+    _, events = size(url)
+    return Row(
+        f"demo data generation, {certificates:,} certificates",
+        certificates / seconds,
+        "cert/s",
+        goal=GOAL_CERTIFICATES_PER_SECOND,
+        goal_kind=">=",
+        note=f"ecpsc demo-data: {seconds:,.1f} s for {events:,} events, read models caught up "
+        f"(goal: 100,000 in < 10 min = {GOAL_CERTIFICATES_PER_SECOND:.0f} cert/s)",
+        extra={"seconds": seconds, "events": events, "certificates": certificates},
+    )
+
+
+class ConnectionWatch:
+    """Samples how many server connections the run's databases hold, keeping the peak."""
+
+    def __init__(self, admin_url: str, prefix: str) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._admin_url = admin_url
+        self._prefix = prefix
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with psycopg.connect(self._admin_url, autocommit=True) as conn:
+                while not self._stop.wait(0.25):
+                    row = conn.execute(
+                        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname LIKE %s",
+                        [self._prefix + "%"],
+                    ).fetchone()
+                    self.peak = max(self.peak, int(row[0]) if row else 0)
+        except psycopg.Error:
+            return
+
+    def stop(self) -> int:
+        """Stop sampling; the peak seen."""
+        self._stop.set()
+        self._thread.join(5)
+        return self.peak
