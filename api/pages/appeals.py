@@ -16,7 +16,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from api.pages.rendering import invalid, paging, refused, render, see_other
+from api.pages.records import uuid_or_none
+from api.pages.rendering import invalid, not_found, paging, refused, render, see_other
 from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
 from api.reports.appeal_notice import appeal_notice
@@ -128,17 +129,6 @@ def receive_appeal(page: FormPost) -> Response:
     return see_other(f"/appeals/{appeal.id}")
 
 
-def _uuid(raw: str) -> UUID | None:
-    try:
-        return UUID(raw)
-    except ValueError:
-        return None
-
-
-def _not_found(page: StaffPage) -> HTMLResponse:
-    return render(page, "staff/not_found.html", status_code=404)
-
-
 def _now(page: StaffPage, appeal: Appeal, latest_id: str | None) -> dict[str, Any]:
     """The subject as it is today: its latest decision and its certificate."""
     backoffice = page.services.backoffice
@@ -208,13 +198,13 @@ def case_context(page: StaffPage, appeal: Appeal) -> dict[str, Any]:
 def appeal_page(appeal_id: str, page: Page) -> HTMLResponse:
     """One case: then and now, due date and days left, and the forms of its next steps."""
     page.require(*READERS)
-    uid = _uuid(appeal_id)
+    uid = uuid_or_none(appeal_id)
     if uid is None:
-        return _not_found(page)
+        return not_found(page)
     try:
         appeal = page.services.backoffice.get_appeal(uid)
     except NotFound:
-        return _not_found(page)
+        return not_found(page)
     return render(page, "staff/appeal.html", values={}, failed=None, **case_context(page, appeal))
 
 
@@ -235,9 +225,9 @@ def _act(
     """Validate one form of a case with its API schema and run its BackOffice command; on a
     refusal, the case page again with the rule beside that form and its values kept."""
     page.require(OFFICER)
-    uid = _uuid(appeal_id)
+    uid = uuid_or_none(appeal_id)
     if uid is None:
-        return _not_found(page)
+        return not_found(page)
     values: dict[str, Any] = {name: page.field(name) for name in fields}
     if "handler_ids" in fields:
         values["handler_ids"] = page.fields("handler_ids")
@@ -246,7 +236,7 @@ def _act(
         try:
             appeal = page.services.backoffice.get_appeal(uid)
         except NotFound:
-            return _not_found(page)
+            return not_found(page)
         context = {**case_context(page, appeal), "values": values, "failed": form}
         if isinstance(problem, ValidationError):
             return invalid(page, problem, "staff/appeal.html", **context)
@@ -355,13 +345,13 @@ def escalate(appeal_id: str, page: FormPost) -> Response:
 def notice(appeal_id: str, page: Page) -> HTMLResponse:
     """The written notice to the appellant, as `GET /api/v1/appeals/{id}/notice` gives it."""
     page.require(*READERS)
-    uid = _uuid(appeal_id)
+    uid = uuid_or_none(appeal_id)
     if uid is None:
-        return _not_found(page)
+        return not_found(page)
     try:
         appeal = page.services.backoffice.get_appeal(uid)
     except NotFound:
-        return _not_found(page)
+        return not_found(page)
     try:
         letter = appeal_notice(appeal, page.services.backoffice.today())
     except DomainError as error:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from api.pages.rendering import invalid, paging, refused, render, see_other
+from api.pages.rendering import invalid, not_found, paging, refused, render, see_other
 from api.pages.session import FormPost, Page, StaffPage
 from api.routes.documents import MAX_DOCUMENT_BYTES
 from api.schemas.applications import ApplicationIn, ContractIn, DocumentRef, ReviewIn, SupplementIn
@@ -258,10 +258,6 @@ def _load(page: StaffPage, application_id: str) -> CertificationApplication | No
         return None
 
 
-def _not_found(page: StaffPage) -> HTMLResponse:
-    return render(page, "staff/not_found.html", status_code=404)
-
-
 def _documents(page: StaffPage, refs: list[dict[str, str]]) -> list[dict[str, Any]]:
     """The application's documents with what the store recorded of each (size, type)."""
     shown = []
@@ -342,7 +338,7 @@ def application_page(application_id: str, page: Page) -> HTMLResponse:
     page.require(*READERS)
     application = _load(page, application_id)
     if application is None:
-        return _not_found(page)
+        return not_found(page)
     return render(page, "staff/application.html", **_context(page, application))
 
 
@@ -358,7 +354,7 @@ def _step_refused(
     """The application page again, the refusal beside the step's form; nothing recorded."""
     application = _load(page, application_id)
     if application is None:
-        return _not_found(page)
+        return not_found(page)
     context = _context(page, application, failed=step, **values)
     if isinstance(error, ValidationError):
         return invalid(page, error, "staff/application.html", **context)
@@ -378,7 +374,7 @@ def review(application_id: str, page: FormPost) -> Response:
     }
     reasons = [line.strip() for line in str(values["reasons"]).splitlines() if line.strip()]
     if _load(page, application_id) is None:
-        return _not_found(page)
+        return not_found(page)
     try:
         body = ReviewIn.model_validate({**values, "reasons": reasons})
         page.services.backoffice.review_application(
@@ -402,7 +398,7 @@ def supplement(application_id: str, page: FormPost) -> Response:
     page.require(*WRITERS)
     values = {"received_on": page.field("received_on")}
     if _load(page, application_id) is None:
-        return _not_found(page)
+        return not_found(page)
     try:
         chosen = _read_uploads(page)
         body = SupplementIn.model_validate(
@@ -432,7 +428,7 @@ def contract(application_id: str, page: FormPost) -> Response:
     page.require(*WRITERS)
     values = {"number": page.field("number"), "signed_on": page.field("signed_on")}
     if _load(page, application_id) is None:
-        return _not_found(page)
+        return not_found(page)
     try:
         body = ContractIn.model_validate(values)
         page.services.backoffice.sign_contract(
@@ -456,12 +452,12 @@ def download(sha256: str, page: Page) -> Response:
     """A stored document's bytes for signed-in staff, checked against their hash; always as
     a download, so an uploaded page never runs as one of ours."""
     if len(sha256) != 64 or any(c not in "0123456789abcdefABCDEF" for c in sha256):
-        return _not_found(page)
+        return not_found(page)
     try:
         document = page.services.backoffice.get_document(sha256.lower())
         content = page.services.documents.get(document.sha256)
     except (NotFound, DocumentMissing):
-        return _not_found(page)
+        return not_found(page)
     except DocumentCorrupted:
         error = DomainError(
             "文件内容与其 SHA-256 不符，已拒绝提供 / the stored content no longer matches its "

@@ -15,7 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from api.pages.rendering import invalid, paging, refused, render, see_other
+from api.pages.records import audit_or_none, uuid_or_none
+from api.pages.rendering import invalid, not_found, paging, refused, render, see_other
 from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
 from api.reports.evaluation import build_report
@@ -44,17 +45,6 @@ TYPES = ("initial", "surveillance", "recertification", "supplementary")
 CATEGORIES = ("law", "company_rules", "industry", "system_operation")
 TEAM_ROWS = 4
 PLAN_ROWS = 10
-
-
-def _uuid(raw: str | None) -> UUID | None:
-    try:
-        return UUID(raw or "")
-    except ValueError:
-        return None
-
-
-def _not_found(page: StaffPage) -> HTMLResponse:
-    return render(page, "staff/not_found.html", status_code=404)
 
 
 @router.get("/audits", response_class=HTMLResponse)
@@ -92,7 +82,7 @@ def audits(request: Request, page: Page, status: str = "", plan_page: str = "1")
 def _subject(page: StaffPage, application_id: str, certificate_number: str) -> dict[str, Any]:
     """What the plan is of: the application (its sites and headcount) or the certificate."""
     if application_id:
-        uid = _uuid(application_id)
+        uid = uuid_or_none(application_id)
         if uid is None:
             raise NotFound("申请不存在 / no such application")
         application: CertificationApplication = page.services.backoffice.get_application(uid)
@@ -177,7 +167,7 @@ def new_audit(page: Page, application_id: str = "", certificate_number: str = ""
     try:
         subject = _subject(page, application_id.strip(), certificate_number.strip())
     except NotFound:
-        return _not_found(page)
+        return not_found(page)
     values = _blank_plan(subject)
     return render(page, "staff/audit_new.html", **_plan_context(page, subject, values))
 
@@ -189,7 +179,7 @@ def plan_audit(page: FormPost) -> Response:
     try:
         subject = _subject(page, page.field("application_id"), page.field("certificate_number"))
     except NotFound:
-        return _not_found(page)
+        return not_found(page)
     users, roles, days = (
         page.fields("team_user_id"),
         page.fields("team_role"),
@@ -250,16 +240,6 @@ def plan_audit(page: FormPost) -> Response:
 # -- one audit --------------------------------------------------------------------------------
 
 
-def _audit(page: StaffPage, raw: str) -> Audit | None:
-    uid = _uuid(raw)
-    if uid is None:
-        return None
-    try:
-        return page.services.backoffice.get_audit(uid)
-    except NotFound:
-        return None
-
-
 def audit_context(page: StaffPage, audit: Audit, **values: Any) -> dict[str, Any]:
     """The audit, its current (or recorded) score and what the reader may do on it."""
     completion = audit.completion
@@ -297,8 +277,8 @@ def _detail(page: StaffPage, audit: Audit, status_code: int = 200) -> HTMLRespon
 def audit_page(audit_id: str, page: Page) -> HTMLResponse:
     """The plan, findings, exclusions, deductions, bonus, the score breakdown and the forms."""
     page.require(*READERS)
-    audit = _audit(page, audit_id)
-    return _not_found(page) if audit is None else _detail(page, audit)
+    audit = audit_or_none(page, audit_id)
+    return not_found(page) if audit is None else _detail(page, audit)
 
 
 @router.get("/audits/{audit_id}/clauses", response_class=HTMLResponse)
@@ -318,7 +298,7 @@ def _after(page: StaffPage, audit_id: str) -> Response:
     page.services.settle()
     if not _htmx(page):
         return see_other(f"/audits/{audit_id}#findings")
-    audit = _audit(page, audit_id)
+    audit = audit_or_none(page, audit_id)
     assert audit is not None
     return render(page, "staff/_audit_records.html", **audit_context(page, audit))
 
@@ -337,9 +317,9 @@ def _refused(
 def record_finding(audit_id: str, page: FormPost) -> Response:
     """A team member records a finding; htmx gets the findings and the breakdown back."""
     page.require("auditor")
-    audit = _audit(page, audit_id)
+    audit = audit_or_none(page, audit_id)
     if audit is None:
-        return _not_found(page)
+        return not_found(page)
     finding = {
         k: page.field(k)
         for k in ("indicator", "clause", "kind", "sampled", "nonconforming", "evidence")
@@ -372,9 +352,9 @@ def record_finding(audit_id: str, page: FormPost) -> Response:
 def exclude_indicator(audit_id: str, page: FormPost) -> Response:
     """Exclude a goods-service indicator that does not apply, with the reason (4.4.2.2)."""
     page.require("auditor")
-    audit = _audit(page, audit_id)
+    audit = audit_or_none(page, audit_id)
     if audit is None:
-        return _not_found(page)
+        return not_found(page)
     try:
         body = ExclusionIn.model_validate(
             {"indicator": page.field("indicator"), "reason": page.field("reason")}
@@ -391,9 +371,9 @@ def exclude_indicator(audit_id: str, page: FormPost) -> Response:
 def record_special_deduction(audit_id: str, page: FormPost) -> Response:
     """Record a special deduction (−1); it opens a corrective action (4.4.2.3)."""
     page.require("auditor")
-    audit = _audit(page, audit_id)
+    audit = audit_or_none(page, audit_id)
     if audit is None:
-        return _not_found(page)
+        return not_found(page)
     try:
         body = SpecialDeductionIn.model_validate(
             {"category": page.field("category"), "evidence": page.field("evidence")}
@@ -410,9 +390,9 @@ def record_special_deduction(audit_id: str, page: FormPost) -> Response:
 def record_special_bonus(audit_id: str, page: FormPost) -> Response:
     """Record the audit's one special bonus (+1, 4.4.2.3)."""
     page.require("auditor")
-    audit = _audit(page, audit_id)
+    audit = audit_or_none(page, audit_id)
     if audit is None:
-        return _not_found(page)
+        return not_found(page)
     try:
         body = BonusIn.model_validate({"evidence": page.field("evidence")})
         page.services.backoffice.record_special_bonus(
@@ -427,9 +407,9 @@ def record_special_bonus(audit_id: str, page: FormPost) -> Response:
 def complete_audit(audit_id: str, page: FormPost) -> Response:
     """The team leader completes the audit with the actual on-site days; the score is fixed."""
     page.require("auditor")
-    audit = _audit(page, audit_id)
+    audit = audit_or_none(page, audit_id)
     if audit is None:
-        return _not_found(page)
+        return not_found(page)
     try:
         body = CompletionIn.model_validate(
             {
@@ -452,9 +432,9 @@ def complete_audit(audit_id: str, page: FormPost) -> Response:
 def evaluation_report(audit_id: str, page: Page) -> HTMLResponse:
     """The evaluation report as `GET /api/v1/audits/{id}/report` gives it as HTML (4.5)."""
     page.require(*READERS)
-    audit = _audit(page, audit_id)
+    audit = audit_or_none(page, audit_id)
     if audit is None:
-        return _not_found(page)
+        return not_found(page)
     report = build_report(audit, generated_on=page.services.backoffice.today())
     html = templates.get_template("evaluation_report.html").render(r=report)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})

@@ -16,7 +16,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from api.pages.rendering import invalid, paging, refused, render, see_other
+from api.pages.rendering import invalid, not_found, paging, refused, render, see_other
 from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
 from api.reports.certificate import build_certificate
@@ -88,10 +88,6 @@ def certificate_list(
     )
 
 
-def _not_found(page: StaffPage) -> HTMLResponse:
-    return render(page, "staff/not_found.html", status_code=404)
-
-
 def _certificate(page: StaffPage, number: str) -> Certificate | None:
     if not NUMBER.match(number):
         return None
@@ -141,7 +137,7 @@ def certificate_page(number: str, page: Page) -> HTMLResponse:
     and for decision makers the forms its status allows."""
     certificate = _certificate(page, number)
     if certificate is None:
-        return _not_found(page)
+        return not_found(page)
     return render(
         page, "staff/certificate.html", values={}, failed=None,
         **certificate_context(page, certificate),
@@ -153,7 +149,7 @@ def certificate_document(number: str, page: Page) -> HTMLResponse:
     """The printable certificate, as `GET /api/v1/certificates/{n}/document` gives it as HTML."""
     certificate = _certificate(page, number)
     if certificate is None:
-        return _not_found(page)
+        return not_found(page)
     url = verification_url(page.services, certificate.number)
     doc = build_certificate(certificate, page.services.backoffice.today(), url)
     html = templates.get_template("certificate.html").render(c=doc, qr=qr_svg(url))
@@ -173,7 +169,7 @@ def _act(
     certificate page again with the rule beside that form and its values kept."""
     page.require(DECIDER)
     if _certificate(page, number) is None:
-        return _not_found(page)
+        return not_found(page)
     values = {name: page.field(name) for name in fields}
     raw_version = page.field("version")
     version = int(raw_version) if raw_version.isdigit() else None
@@ -181,7 +177,7 @@ def _act(
     def again(problem: DomainError | ValidationError) -> Response:
         certificate = _certificate(page, number)
         if certificate is None:
-            return _not_found(page)
+            return not_found(page)
         context = {**certificate_context(page, certificate), "values": values, "failed": form}
         if isinstance(problem, ValidationError):
             return invalid(page, problem, "staff/certificate.html", **context)

@@ -14,7 +14,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from api.pages.rendering import invalid, refused, render, see_other
+from api.pages.records import audit_or_none, uuid_or_none
+from api.pages.rendering import invalid, not_found, refused, render, see_other
 from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
 from api.reports.notice import build_notice
@@ -29,19 +30,6 @@ router = APIRouter(include_in_schema=False)
 DECIDER = "decision_maker"
 FIELDS = ("outcome", "reasons", "decided_on", "grade", "withdrawal_reason")
 GRADES = ("five_star", "four_star", "three_star", "compliant")
-
-
-def uuid_or_none(raw: str | None) -> UUID | None:
-    """A UUID from a path or query value, or None when it is not one."""
-    try:
-        return UUID(raw or "")
-    except ValueError:
-        return None
-
-
-def not_found(page: StaffPage) -> HTMLResponse:
-    """The 404 page."""
-    return render(page, "staff/not_found.html", status_code=404)
 
 
 def audit_context(page: StaffPage, audit: Audit) -> dict[str, Any]:
@@ -70,21 +58,11 @@ def audit_context(page: StaffPage, audit: Audit) -> dict[str, Any]:
     }
 
 
-def _audit(page: StaffPage, raw: str | None) -> Audit | None:
-    uid = uuid_or_none(raw)
-    if uid is None:
-        return None
-    try:
-        return page.services.backoffice.get_audit(uid)
-    except NotFound:
-        return None
-
-
 @router.get("/decisions/new", response_class=HTMLResponse)
 def new_decision(page: Page, audit_id: str = "") -> HTMLResponse:
     """The decision form beside the completed audit's summary."""
     page.require(DECIDER)
-    audit = _audit(page, audit_id)
+    audit = audit_or_none(page, audit_id)
     if audit is None:
         return not_found(page)
     values = {"decided_on": "", "outcome": "", "reasons": "", "grade": "",
@@ -96,7 +74,7 @@ def new_decision(page: Page, audit_id: str = "") -> HTMLResponse:
 def decide(page: FormPost) -> Response:
     """Grant or refuse certification, or follow up a failed surveillance (4.6, 5.6)."""
     page.require(DECIDER)
-    audit = _audit(page, page.field("audit_id"))
+    audit = audit_or_none(page, page.field("audit_id"))
     if audit is None:
         return not_found(page)
     values = {name: page.field(name) for name in FIELDS}

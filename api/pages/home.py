@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api.pages.rendering import paging, render
+from api.pages.rendering import not_found, paging, render
 from api.pages.session import Page, StaffPage
 
 router = APIRouter(include_in_schema=False)
@@ -149,7 +149,7 @@ def work_list(key: str, page: Page) -> HTMLResponse:
     """One list of the home page, whole and paged."""
     section = BY_KEY.get(key)
     if section is None:
-        return render(page, "staff/not_found.html", status_code=404)
+        return not_found(page)
     page.require(*section.roles)
     _, total = section.fetch(page, 0, 1)
     pages = paging(page.request, total)

@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api.pages.rendering import Paging, paging, refused, render
+from api.pages.rendering import Paging, not_found, paging, refused, render
 from api.pages.session import Page, StaffPage
 from api.routes.certificates import schedule_of
 from api.routes.organizations import moment
@@ -310,14 +310,14 @@ def organization(
     and its timeline (compliance officers) by kind and type, as of a past moment."""
     code = uscc.strip().upper()
     if uscc_problem(code):
-        return render(page, "staff/not_found.html", status_code=404)
+        return not_found(page)
     certificates, certificate_total = _certificates(page, code)
     applications, application_total, (latest, documents) = _applications(page, code)
     appeals = _view(page, "appeals").of_organization(code, _today(page))
     register_row = _view(page, "register").search(today=_today(page), uscc=code, limit=1)[0]
     known = latest is not None or register_row or appeals
     if not known and not _view(page, "organization_index").aggregates(code):
-        return render(page, "staff/not_found.html", status_code=404)
+        return not_found(page)
     identity = (
         dict(latest.organization)
         if latest is not None

@@ -78,6 +78,11 @@ def render(page: StaffPage, template: str, status_code: int = 200, **values: Any
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
 
+def not_found(page: StaffPage) -> HTMLResponse:
+    """The 404 page: the address names no record the staff member may see."""
+    return render(page, "staff/not_found.html", status_code=404)
+
+
 def render_public(
     request: Request, template: str, status_code: int = 200, **values: Any
 ) -> HTMLResponse:

@@ -17,7 +17,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from api.pages.rendering import Refusal, invalid, paging, refused, render, see_other
+from api.pages.rendering import Refusal, invalid, not_found, paging, refused, render, see_other
 from api.pages.session import FormPost, Page, StaffPage
 from api.routes.retention import DisposalIn, HoldIn, ReleaseIn
 from domain.disposal import Disposal
@@ -33,10 +33,6 @@ HOLD_FIELDS = ("uscc", "reason", "placed_on")
 
 def _view(page: StaffPage) -> Any:
     return page.services.read_models.view("retention")
-
-
-def _not_found(page: StaffPage) -> HTMLResponse:
-    return render(page, "staff/not_found.html", status_code=404)
 
 
 @router.get("/retention", response_class=HTMLResponse)
@@ -120,7 +116,7 @@ def release_hold(hold_id: str, page: FormPost) -> Response:
     try:
         uid = UUID(hold_id)
     except ValueError:
-        return _not_found(page)
+        return not_found(page)
     released_on = page.field("released_on")
     backoffice = page.services.backoffice
     try:
@@ -178,7 +174,7 @@ def disposal_form(row_key: str, page: Page) -> HTMLResponse:
     page.require(COMPLIANCE)
     row = _row(page, row_key)
     if row is None:
-        return _not_found(page)
+        return not_found(page)
     return render(page, "staff/retention_disposal.html", values={},
                   **_disposal_context(page, row))  # fmt: skip
 
@@ -189,7 +185,7 @@ def dispose_row(row_key: str, page: FormPost) -> Response:
     page.require(COMPLIANCE)
     row = _row(page, row_key)
     if row is None:
-        return _not_found(page)
+        return not_found(page)
     values = {"confirm_uscc": page.field("confirm_uscc"), "reason": page.field("reason")}
     context = {"values": values, **_disposal_context(page, row)}
     if values["confirm_uscc"].upper() != row["uscc"]:
@@ -209,7 +205,7 @@ def dispose_row(row_key: str, page: FormPost) -> Response:
     try:
         dispose(page.services, row["key"], body.reason, by=page.actor)
     except NotFound:
-        return _not_found(page)
+        return not_found(page)
     except DomainError as error:
         return refused(page, error, "staff/retention_disposal.html", **context)
     return see_other(f"/retention/{row['key']}/disposal")
