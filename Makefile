@@ -6,6 +6,7 @@
 #   ECPSC_TEST_STORE=postgres make test    the same suite on PostgreSQL
 #   make test PYTEST_ARGS="-k uscc -x"     pass arguments to pytest
 #   make lint                ruff and mypy
+#   make bench CERTIFICATES=100000    every benchmark on PostgreSQL (bench/, see README.md)
 #   make clean               remove caches and build leftovers (never ./var/, the event store)
 
 PYTHON ?= python3
@@ -18,7 +19,7 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.ecpsc-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint clean distclean system-deps
+.PHONY: help install run test lint clean distclean system-deps bench
 
 help:
 	@echo "make run | test | lint | clean | distclean   (see README.md)"
@@ -54,12 +55,22 @@ system-deps:
 # PostgreSQL connections, so two stay under the default 100); the fuzzing module runs on its
 # own, in one process, as schemathesis needs (exit code 5: PYTEST_ARGS selected none of it).
 FUZZ := tests/api/test_no_server_errors.py
+# The benchmark's smoke run (PostgreSQL only: deselected on the embedded store) starts its own
+# API, projector and worker processes, about 70 connections at its peak, so it runs alone.
+BENCH_SMOKE := tests/bench
 
 test: $(STAMP) system-deps
 	$(VPY) -m ruff check .
 	$(VPY) -m mypy
-	$(VPY) -m pytest -n 2 --ignore=$(FUZZ) $(PYTEST_ARGS)
+	$(VPY) -m pytest -n 2 --ignore=$(FUZZ) --ignore=$(BENCH_SMOKE) $(PYTEST_ARGS)
 	$(VPY) -m pytest $(FUZZ) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VPY) -m pytest $(BENCH_SMOKE) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+CERTIFICATES ?= 100000
+BENCH_ARGS ?=
+
+bench: $(STAMP)
+	$(VPY) -m bench --certificates $(CERTIFICATES) $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VPY) -m ruff check .
