@@ -17,6 +17,7 @@ from eventsourcing.utils import Environment
 
 from domain.backoffice import BackOffice
 from ecpsc.store import schema_lock
+from projections.batching import BatchingProjectionRunner
 from projections.registry import PROJECTIONS, ReadModel
 from projections.view import ViewQueries
 
@@ -42,7 +43,7 @@ class ReadModels:
     def _start_runner(self, model: ReadModel) -> None:
         name = model.projection_class.name
         with schema_lock(self._env):
-            runner: ProjectionRunner[Any, Any] = ProjectionRunner(
+            runner: ProjectionRunner[Any, Any] = BatchingProjectionRunner(
                 application_class=BackOffice,
                 projection_class=model.projection_class,
                 view_class=self._view_class(model),

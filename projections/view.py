@@ -1,8 +1,10 @@
 """The common ground of read models: a tracking recorder that also holds the model's table.
 
 A view writes its rows and the tracking record in one transaction, so each event is applied
-exactly once whatever crashes in between. SQL is written once with `?` placeholders and
-portable types; the PostgreSQL view translates the placeholders.
+exactly once whatever crashes in between. Within `batched()` the projecting thread's writes of
+several events share one transaction: rows and tracking of all of them commit together or not
+at all, and the projection's own reads see the batch's uncommitted rows. SQL is written once
+with `?` placeholders and portable types; the PostgreSQL view translates the placeholders.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
@@ -21,15 +24,36 @@ from psycopg.sql import SQL
 Statement = tuple[str, Sequence[Any]]
 
 
+class _Batch(threading.local):
+    """The open transaction of the thread applying a batch, if any (readers never see it)."""
+
+    cursor: Any = None
+
+
 class ViewQueries(TrackingRecorder):
     """What every read model offers besides its own queries."""
 
     ddl: tuple[str, ...] = ()
     """CREATE TABLE / INDEX statements of the model, portable between SQLite and PostgreSQL."""
 
+    _batch: _Batch
+
     @abstractmethod
     def write(self, statements: Sequence[Statement], tracking: Tracking) -> None:
         """Apply statements and record tracking in one transaction."""
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """This thread's writes inside the block share one transaction, committed at its end."""
+        if self._batch.cursor is not None:
+            yield
+            return
+        with self.datastore.transaction(commit=True) as curs:  # type: ignore[attr-defined]
+            self._batch.cursor = curs
+            try:
+                yield
+            finally:
+                self._batch.cursor = None
 
     @abstractmethod
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -62,6 +86,7 @@ class SQLiteView(ViewQueries, SQLiteTrackingRecorder):
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        self._batch = _Batch()
         pool = self.datastore.pool
         create = pool._create_connection
 
@@ -81,14 +106,22 @@ class SQLiteView(ViewQueries, SQLiteTrackingRecorder):
         return [*super().construct_create_table_statements(), *self.ddl]
 
     def write(self, statements: Sequence[Statement], tracking: Tracking) -> None:
-        """Apply statements and record tracking in one transaction."""
-        with self.datastore.transaction(commit=True) as curs:
+        """Apply statements and record tracking in one transaction (the batch's, if open)."""
+        with self.batched():
+            curs = self._batch.cursor
             for sql, params in statements:
                 curs.execute(sql, params)
             self._insert_tracking(curs, tracking)
 
+    def insert_tracking(self, tracking: Tracking) -> None:
+        """Record tracking alone (an event the projection ignores), in the batch if open."""
+        self.write([], tracking)
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """Run a query and return its rows as dicts."""
+        """Run a query and return its rows as dicts (seeing the batch's rows, if open)."""
+        if self._batch.cursor is not None:
+            self._batch.cursor.execute(sql, params)
+            return [dict(row) for row in self._batch.cursor.fetchall()]
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(sql, params)
             return [dict(row) for row in curs.fetchall()]
@@ -99,17 +132,26 @@ class PostgresView(ViewQueries, PostgresTrackingRecorder):
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        self._batch = _Batch()
         self.sql_create_statements.extend(SQL(s).format() for s in self.ddl)  # type: ignore[arg-type]
 
     def write(self, statements: Sequence[Statement], tracking: Tracking) -> None:
-        """Apply statements and record tracking in one transaction."""
-        with self.datastore.transaction(commit=True) as curs:
+        """Apply statements and record tracking in one transaction (the batch's, if open)."""
+        with self.batched():
+            curs = self._batch.cursor
             for sql, params in statements:
                 curs.execute(_pg(sql), params)
             self._insert_tracking(curs, tracking)
 
+    def insert_tracking(self, tracking: Tracking) -> None:
+        """Record tracking alone (an event the projection ignores), in the batch if open."""
+        self.write([], tracking)
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """Run a query and return its rows as dicts."""
+        """Run a query and return its rows as dicts (seeing the batch's rows, if open)."""
+        if self._batch.cursor is not None:
+            self._batch.cursor.execute(_pg(sql), params)
+            return [dict(row) for row in self._batch.cursor.fetchall()]
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(_pg(sql), params)
             return [dict(row) for row in curs.fetchall()]

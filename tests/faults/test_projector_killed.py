@@ -22,6 +22,7 @@ from tests.conftest import TODAY
 KILLS = 8
 CERTIFICATES = 40
 FINISH_SECONDS = 120
+START_SECONDS = 30
 
 
 def read_model_files(folder: Path) -> list[Path]:
@@ -82,8 +83,16 @@ def test_a_projector_killed_mid_batch_many_times_ends_equal_to_a_clean_build(
     rng = random.Random(11)
     caught_mid_way = 0
     for _ in range(KILLS):
+        reached = max((position(p) for p in read_model_files(killed)), default=0)
         process = projector(killed / "ecpsc.sqlite")
-        time.sleep(rng.uniform(1.0, 2.5))
+        # a batched catch-up takes well under a second: strike soon after work resumes
+        deadline = time.monotonic() + START_SECONDS
+        while (
+            max((position(p) for p in read_model_files(killed)), default=0) <= reached
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.05))
         process.send_signal(signal.SIGKILL)
         process.wait(30)
         positions = [position(p) for p in read_model_files(killed)]

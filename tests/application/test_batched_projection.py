@@ -1,0 +1,61 @@
+"""A read model applies a run of events in one transaction: all of them or none, each once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import Tracking
+
+from ecpsc.services import Services
+from projections.view import Statement
+
+PROBE = "BatchProbe"
+"""A tracking name of its own, so the probe never meets the running projections' records."""
+
+
+def _change(cursor: int) -> Statement:
+    return (
+        "INSERT INTO register_changes (cursor, number, change, at) VALUES (?, ?, ?, ?)",
+        [cursor, f"PROBE-{cursor}", "issued", "2026-11-28T00:00:00+00:00"],
+    )
+
+
+def _probe_rows(view: Any) -> list[dict[str, Any]]:
+    return view.rows(
+        "SELECT cursor FROM register_changes WHERE number LIKE 'PROBE-%' ORDER BY cursor"
+    )
+
+
+def test_a_batch_that_fails_part_way_leaves_no_row_and_no_tracking(services: Services) -> None:
+    # given the register's view
+    view = services.read_models.view("register")
+    # when two events are applied in one batch and the third fails
+    with pytest.raises(RuntimeError), view.batched():
+        view.write([_change(900_001)], Tracking(PROBE, 1))
+        view.write([_change(900_002)], Tracking(PROBE, 2))
+        raise RuntimeError("the third event could not be applied")
+    # then neither the rows nor the tracking of the first two were kept: they will be applied again
+    assert _probe_rows(view) == []
+    assert not view.has_tracking_id(PROBE, 1)
+    assert view.max_tracking_id(PROBE) is None
+
+
+def test_inside_a_batch_the_projection_sees_its_own_rows_and_readers_see_them_at_commit(
+    services: Services,
+) -> None:
+    # given the register's view and another thread reading it
+    view = services.read_models.view("register")
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        # when one event is applied in an open batch, and an event it does not handle follows
+        with view.batched():
+            view.write([_change(900_003)], Tracking(PROBE, 3))
+            view.insert_tracking(Tracking(PROBE, 4))
+            # then the projecting thread reads its own row, while readers do not see it yet
+            assert _probe_rows(view) == [{"cursor": 900_003}]
+            assert reader.submit(_probe_rows, view).result() == []
+            assert not reader.submit(view.has_tracking_id, PROBE, 3).result()
+        # and once the batch commits, everyone sees the row and the last tracking record
+        assert reader.submit(_probe_rows, view).result() == [{"cursor": 900_003}]
+        assert view.max_tracking_id(PROBE) == 4
