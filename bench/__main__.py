@@ -123,6 +123,12 @@ class Run:
         """Say what runs now."""
         print(f"[{datetime.now().strftime('%H:%M:%S')}] {title}", flush=True)
 
+    def wait_for_projector(self) -> None:
+        """Let the projector apply what the last measure wrote before the next one starts."""
+        waited = data.settle(self.url)
+        if waited > 1:
+            self.step(f"waited {waited:.1f} s for the projector to catch up")
+
     def measure(self) -> dict[str, Any]:
         """Every benchmark in turn; the run's description."""
         args = self.args
@@ -162,10 +168,12 @@ class Run:
                 backoffice, self.url, self.today, args.seconds, self.warmup
             )
             self.rows += rows
+            self.wait_for_projector()
             self.step("the command over HTTP")
             self.rows += http_load.measure(
                 system.base_url, self.token, self.today, direct, args.seconds, self.warmup
             )
+            self.wait_for_projector()
             self.step("register lookups and searches")
             self.rows += register_load.measure(
                 system.base_url, self.url, args.clients, args.seconds, self.warmup
@@ -180,6 +188,7 @@ class Run:
                 args.seconds,
                 args.history_events,
             )
+            self.wait_for_projector()
             self.step(f"the daily sweep as of {day.isoformat()}")
             self.rows += sweep.measure(backoffice, day, due, certificates, redis.url, settings)
             self.rows += memory.rows(system)

@@ -125,3 +125,30 @@ class ConnectionWatch:
         self._stop.set()
         self._thread.join(5)
         return self.peak
+
+
+def settle(url: str, timeout: float = 900.0) -> float:
+    """Wait until every read model's tracking reaches the last event (the projector idle
+    again before a measure); the seconds waited."""
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename LIKE '%\\_tracking'"
+            ).fetchall()
+        ]
+        while time.perf_counter() - started < timeout:
+            last_row = conn.execute("SELECT MAX(notification_id) FROM backoffice_events").fetchone()
+            last = int(last_row[0] or 0) if last_row else 0
+            behind = False
+            for table in tables:
+                row = conn.execute(f'SELECT MAX(notification_id) FROM "{table}"').fetchone()
+                if row is None or int(row[0] or 0) < last:
+                    behind = True
+                    break
+            if not behind:
+                break
+            time.sleep(0.1)
+    return time.perf_counter() - started
