@@ -14,10 +14,18 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from api.pages.records import uuid_or_none
-from api.pages.rendering import invalid, not_found, paging, refused, render, see_other
+from api.pages.rendering import (
+    FormProblem,
+    form_action,
+    not_found,
+    paging,
+    refused,
+    rejected,
+    render,
+)
 from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
 from api.reports.appeal_notice import appeal_notice
@@ -99,7 +107,8 @@ def receive_appeal(page: FormPost) -> Response:
     subject = {
         key: values[key] or None for key in ("decision_id", "certificate_number", "application_id")
     }
-    try:
+
+    def command() -> Appeal:
         body = AppealIn.model_validate(
             {
                 "kind": values["kind"],
@@ -112,10 +121,7 @@ def receive_appeal(page: FormPost) -> Response:
                 "text": values["text"],
             }
         )
-    except ValidationError as error:
-        return invalid(page, error, "staff/appeal_new.html", values=values)
-    try:
-        appeal = page.services.backoffice.receive_appeal(
+        appeal: Appeal = page.services.backoffice.receive_appeal(
             kind=body.kind,
             subject=body.subject.model_dump(),
             appellant=body.appellant.model_dump(),
@@ -123,10 +129,14 @@ def receive_appeal(page: FormPost) -> Response:
             text=body.text,
             by=page.actor,
         )
-    except DomainError as error:
-        return refused(page, error, "staff/appeal_new.html", values=values)
-    page.services.settle()
-    return see_other(f"/appeals/{appeal.id}")
+        return appeal
+
+    return form_action(
+        page,
+        command,
+        lambda problem: rejected(page, problem, "staff/appeal_new.html", values=values),
+        lambda appeal: f"/appeals/{appeal.id}",
+    )
 
 
 def _now(page: StaffPage, appeal: Appeal, latest_id: str | None) -> dict[str, Any]:
@@ -232,26 +242,20 @@ def _act(
     if "handler_ids" in fields:
         values["handler_ids"] = page.fields("handler_ids")
 
-    def again(problem: DomainError | ValidationError) -> Response:
+    def again(problem: FormProblem) -> Response:
         try:
             appeal = page.services.backoffice.get_appeal(uid)
         except NotFound:
             return not_found(page)
         context = {**case_context(page, appeal), "values": values, "failed": form}
-        if isinstance(problem, ValidationError):
-            return invalid(page, problem, "staff/appeal.html", **context)
-        return refused(page, problem, "staff/appeal.html", **context)
+        return rejected(page, problem, "staff/appeal.html", **context)
 
-    try:
-        body = schema.model_validate(body_of(values))
-    except ValidationError as error:
-        return again(error)
-    try:
-        command(uid, body, _version(page))
-    except DomainError as error:
-        return again(error)
-    page.services.settle()
-    return see_other(f"/appeals/{uid}#{form}")
+    return form_action(
+        page,
+        lambda: command(uid, schema.model_validate(body_of(values)), _version(page)),
+        again,
+        lambda _: f"/appeals/{uid}#{form}",
+    )
 
 
 def _day(value: str) -> str | None:

@@ -4,6 +4,7 @@ one application with its review, supplement and contract forms, and document dow
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID
@@ -13,7 +14,15 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from api.pages.rendering import invalid, not_found, paging, refused, render, see_other
+from api.pages.rendering import (
+    FormProblem,
+    form_action,
+    not_found,
+    paging,
+    refused,
+    rejected,
+    render,
+)
 from api.pages.session import FormPost, Page, StaffPage
 from api.routes.documents import MAX_DOCUMENT_BYTES
 from api.schemas.applications import ApplicationIn, ContractIn, DocumentRef, ReviewIn, SupplementIn
@@ -220,19 +229,15 @@ def submit_application(page: FormPost) -> Response:
     }
     kept = _kept(page)
     context = {"form": form, "kept": kept}
-    try:
+
+    def command() -> CertificationApplication:
         chosen = _read_uploads(page)
         raw = _application_input(page, sites)
         body = ApplicationIn.model_validate({**raw, "documents": kept + _refs(chosen)})
-    except ValidationError as error:
-        return invalid(page, error, "staff/application_new.html", kinds=DOCUMENT_KINDS, **context)
-    except InvalidInput as error:
-        return refused(page, error, "staff/application_new.html", kinds=DOCUMENT_KINDS, **context)
-    try:
         _store(page, chosen)
         # Stored now: a refused submission keeps them, so they need not be chosen again.
         context["kept"] = [d.model_dump() for d in body.documents]
-        application = page.services.backoffice.submit_application(
+        application: CertificationApplication = page.services.backoffice.submit_application(
             organization=body.organization.model_dump(),
             scope=body.scope,
             effective_headcount=body.effective_headcount,
@@ -242,10 +247,16 @@ def submit_application(page: FormPost) -> Response:
             certificate_number=body.certificate_number,
             by=page.actor,
         )
-    except DomainError as error:
-        return refused(page, error, "staff/application_new.html", kinds=DOCUMENT_KINDS, **context)
-    page.services.settle()
-    return see_other(f"/applications/{application.id}")
+        return application
+
+    return form_action(
+        page,
+        command,
+        lambda problem: rejected(
+            page, problem, "staff/application_new.html", kinds=DOCUMENT_KINDS, **context
+        ),
+        lambda application: f"/applications/{application.id}",
+    )
 
 
 # -- one application --------------------------------------------------------------------------
@@ -348,18 +359,32 @@ def _version(page: StaffPage) -> int | None:
     return int(value) if value.isdigit() and len(value) < 18 else None
 
 
-def _step_refused(
-    page: StaffPage, application_id: str, step: str, error: Exception, **values: Any
-) -> HTMLResponse:
-    """The application page again, the refusal beside the step's form; nothing recorded."""
-    application = _load(page, application_id)
-    if application is None:
+def _step(
+    page: StaffPage,
+    application_id: str,
+    step: str,
+    command: Callable[[UUID], object],
+    values: dict[str, Any],
+    anchor: str,
+) -> Response:
+    """Run one step's form on the application; a refusal shows the application page again, the
+    rule beside the step's form and its `values` kept; nothing is recorded then."""
+    if _load(page, application_id) is None:
         return not_found(page)
-    context = _context(page, application, failed=step, **values)
-    if isinstance(error, ValidationError):
-        return invalid(page, error, "staff/application.html", **context)
-    assert isinstance(error, DomainError)
-    return refused(page, error, "staff/application.html", **context)
+
+    def again(problem: FormProblem) -> Response:
+        application = _load(page, application_id)
+        if application is None:
+            return not_found(page)
+        context = _context(page, application, failed=step, **values)
+        return rejected(page, problem, "staff/application.html", **context)
+
+    return form_action(
+        page,
+        lambda: command(UUID(application_id)),
+        again,
+        lambda _: f"/applications/{application_id}#{anchor}",
+    )
 
 
 @router.post("/applications/{application_id}/review", response_class=HTMLResponse)
@@ -373,12 +398,11 @@ def review(application_id: str, page: FormPost) -> Response:
         "reviewed_on": page.field("reviewed_on"),
     }
     reasons = [line.strip() for line in str(values["reasons"]).splitlines() if line.strip()]
-    if _load(page, application_id) is None:
-        return not_found(page)
-    try:
+
+    def command(uid: UUID) -> None:
         body = ReviewIn.model_validate({**values, "reasons": reasons})
         page.services.backoffice.review_application(
-            UUID(application_id),
+            uid,
             outcome=body.outcome,
             reasons=list(body.reasons),
             missing=list(body.missing),
@@ -386,40 +410,33 @@ def review(application_id: str, page: FormPost) -> Response:
             by=page.actor,
             expected_version=_version(page),
         )
-    except (ValidationError, DomainError) as error:
-        return _step_refused(page, application_id, "review", error, **values)
-    page.services.settle()
-    return see_other(f"/applications/{application_id}#reviews")
+
+    return _step(page, application_id, "review", command, values, "reviews")
 
 
 @router.post("/applications/{application_id}/supplements", response_class=HTMLResponse)
 def supplement(application_id: str, page: FormPost) -> Response:
     """Record supplementary materials (uploaded here); the application returns to review."""
     page.require(*WRITERS)
-    values = {"received_on": page.field("received_on")}
-    if _load(page, application_id) is None:
-        return not_found(page)
-    try:
+    values: dict[str, Any] = {"received_on": page.field("received_on")}
+
+    def command(uid: UUID) -> None:
         chosen = _read_uploads(page)
         body = SupplementIn.model_validate(
             {"documents": _kept(page) + _refs(chosen), "received_on": values["received_on"]}
         )
-    except (ValidationError, DomainError) as error:
-        return _step_refused(page, application_id, "supplement", error, **values)
-    try:
+        # A refusal from here on keeps the documents, so they need not be chosen again.
+        values["kept"] = [d.model_dump() for d in body.documents]
         _store(page, chosen)
         page.services.backoffice.receive_supplement(
-            UUID(application_id),
+            uid,
             documents=[d.model_dump() for d in body.documents],
             received_on=body.received_on,
             by=page.actor,
             expected_version=_version(page),
         )
-    except DomainError as error:
-        kept = [d.model_dump() for d in body.documents]
-        return _step_refused(page, application_id, "supplement", error, kept=kept, **values)
-    page.services.settle()
-    return see_other(f"/applications/{application_id}#supplements")
+
+    return _step(page, application_id, "supplement", command, values, "supplements")
 
 
 @router.post("/applications/{application_id}/contract", response_class=HTMLResponse)
@@ -427,21 +444,18 @@ def contract(application_id: str, page: FormPost) -> Response:
     """Record the certification contract; audits may be planned from then on (4.1.4)."""
     page.require(*WRITERS)
     values = {"number": page.field("number"), "signed_on": page.field("signed_on")}
-    if _load(page, application_id) is None:
-        return not_found(page)
-    try:
+
+    def command(uid: UUID) -> None:
         body = ContractIn.model_validate(values)
         page.services.backoffice.sign_contract(
-            UUID(application_id),
+            uid,
             number=body.number,
             signed_on=body.signed_on,
             by=page.actor,
             expected_version=_version(page),
         )
-    except (ValidationError, DomainError) as error:
-        return _step_refused(page, application_id, "contract", error, **values)
-    page.services.settle()
-    return see_other(f"/applications/{application_id}#contract")
+
+    return _step(page, application_id, "contract", command, values, "contract")
 
 
 # -- documents --------------------------------------------------------------------------------

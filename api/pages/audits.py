@@ -8,15 +8,15 @@ methods as `/api/v1/audits`; lists read the `audit_worklist` read model a page a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from api.pages.records import audit_or_none, uuid_or_none
-from api.pages.rendering import invalid, not_found, paging, refused, render, see_other
+from api.pages.rendering import form_action, not_found, paging, rejected, render, see_other
 from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
 from api.reports.evaluation import build_report
@@ -31,7 +31,7 @@ from api.schemas.audits import (
 )
 from domain.application import CertificationApplication
 from domain.audit import Audit, score_record
-from domain.errors import DomainError, NotFound
+from domain.errors import NotFound
 from domain.rulebook import audit_time, sampling
 from domain.rulebook.catalogue import GOODS_SERVICE, INDICATORS, INDICATORS_BY_ID
 from domain.rulebook.numbers import two_decimals
@@ -199,7 +199,8 @@ def plan_audit(page: FormPost) -> Response:
         "layers": page.fields("layers"),
     }
     context = _plan_context(page, subject, values)
-    try:
+
+    def command() -> Audit:
         body = AuditIn.model_validate(
             {
                 "application_id": subject["application_id"] or None,
@@ -214,10 +215,7 @@ def plan_audit(page: FormPost) -> Response:
                 "justification": values["justification"] or None,
             }
         )
-    except ValidationError as error:
-        return invalid(page, error, "staff/audit_new.html", **context)
-    try:
-        audit = page.services.backoffice.plan_audit(
+        audit: Audit = page.services.backoffice.plan_audit(
             application_id=body.application_id,
             certificate_number=body.certificate_number,
             audit_type=body.type,
@@ -231,10 +229,14 @@ def plan_audit(page: FormPost) -> Response:
             by=page.actor,
             effective_headcount=body.effective_headcount,
         )
-    except DomainError as error:
-        return refused(page, error, "staff/audit_new.html", **context)
-    page.services.settle()
-    return see_other(f"/audits/{audit.id}")
+        return audit
+
+    return form_action(
+        page,
+        command,
+        lambda problem: rejected(page, problem, "staff/audit_new.html", **context),
+        lambda audit: f"/audits/{audit.id}",
+    )
 
 
 # -- one audit --------------------------------------------------------------------------------
@@ -295,7 +297,6 @@ def _htmx(page: StaffPage) -> bool:
 
 def _after(page: StaffPage, audit_id: str) -> Response:
     """After a recorded finding: the fragment for htmx, else back to the audit (303)."""
-    page.services.settle()
     if not _htmx(page):
         return see_other(f"/audits/{audit_id}#findings")
     audit = audit_or_none(page, audit_id)
@@ -303,28 +304,33 @@ def _after(page: StaffPage, audit_id: str) -> Response:
     return render(page, "staff/_audit_records.html", **audit_context(page, audit))
 
 
-def _refused(
-    page: StaffPage, audit: Audit, error: DomainError | ValidationError, **values: Any
-) -> HTMLResponse:
+def _record(
+    page: StaffPage, audit_id: str, command: Callable[[Audit], object], **values: Any
+) -> Response:
+    """Run one of a team member's record forms (finding, exclusion, deduction, bonus); a refusal
+    shows the form again, in the fragment for htmx, else on the whole audit page."""
+    page.require("auditor")
+    audit = audit_or_none(page, audit_id)
+    if audit is None:
+        return not_found(page)
     template = "staff/_audit_records.html" if _htmx(page) else "staff/audit.html"
-    context = audit_context(page, audit, **values)
-    if isinstance(error, ValidationError):
-        return invalid(page, error, template, **context)
-    return refused(page, error, template, **context)
+    return form_action(
+        page,
+        lambda: command(audit),
+        lambda problem: rejected(page, problem, template, **audit_context(page, audit, **values)),
+        lambda _: _after(page, str(audit.id)),
+    )
 
 
 @router.post("/audits/{audit_id}/findings", response_class=HTMLResponse)
 def record_finding(audit_id: str, page: FormPost) -> Response:
     """A team member records a finding; htmx gets the findings and the breakdown back."""
-    page.require("auditor")
-    audit = audit_or_none(page, audit_id)
-    if audit is None:
-        return not_found(page)
     finding = {
         k: page.field(k)
         for k in ("indicator", "clause", "kind", "sampled", "nonconforming", "evidence")
     }
-    try:
+
+    def command(audit: Audit) -> None:
         body = FindingIn.model_validate(
             {
                 **finding,
@@ -343,64 +349,51 @@ def record_finding(audit_id: str, page: FormPost) -> Response:
             by=page.actor,
             expected_version=None,
         )
-    except (ValidationError, DomainError) as error:
-        return _refused(page, audit, error, finding=finding, form="finding")
-    return _after(page, str(audit.id))
+
+    return _record(page, audit_id, command, finding=finding, form="finding")
 
 
 @router.post("/audits/{audit_id}/exclusions", response_class=HTMLResponse)
 def exclude_indicator(audit_id: str, page: FormPost) -> Response:
     """Exclude a goods-service indicator that does not apply, with the reason (4.4.2.2)."""
-    page.require("auditor")
-    audit = audit_or_none(page, audit_id)
-    if audit is None:
-        return not_found(page)
-    try:
+
+    def command(audit: Audit) -> None:
         body = ExclusionIn.model_validate(
             {"indicator": page.field("indicator"), "reason": page.field("reason")}
         )
         page.services.backoffice.exclude_indicator(
             audit.id, indicator=body.indicator, reason=body.reason, by=page.actor
         )
-    except (ValidationError, DomainError) as error:
-        return _refused(page, audit, error, form="exclusion")
-    return _after(page, str(audit.id))
+
+    return _record(page, audit_id, command, form="exclusion")
 
 
 @router.post("/audits/{audit_id}/special-deductions", response_class=HTMLResponse)
 def record_special_deduction(audit_id: str, page: FormPost) -> Response:
     """Record a special deduction (−1); it opens a corrective action (4.4.2.3)."""
-    page.require("auditor")
-    audit = audit_or_none(page, audit_id)
-    if audit is None:
-        return not_found(page)
-    try:
+
+    def command(audit: Audit) -> None:
         body = SpecialDeductionIn.model_validate(
             {"category": page.field("category"), "evidence": page.field("evidence")}
         )
         page.services.backoffice.record_special_deduction(
             audit.id, category=body.category, evidence=body.evidence, by=page.actor
         )
-    except (ValidationError, DomainError) as error:
-        return _refused(page, audit, error, form="deduction")
-    return _after(page, str(audit.id))
+
+    return _record(page, audit_id, command, form="deduction")
 
 
 @router.post("/audits/{audit_id}/special-bonus", response_class=HTMLResponse)
 def record_special_bonus(audit_id: str, page: FormPost) -> Response:
     """Record the audit's one special bonus (+1, 4.4.2.3)."""
-    page.require("auditor")
-    audit = audit_or_none(page, audit_id)
-    if audit is None:
-        return not_found(page)
-    try:
+
+    def command(audit: Audit) -> None:
         body = BonusIn.model_validate({"evidence": page.field("evidence")})
         page.services.backoffice.record_special_bonus(
             audit.id, evidence=body.evidence, by=page.actor
         )
-    except (ValidationError, DomainError) as error:
-        return _refused(page, audit, error, form="bonus")
-    return _after(page, str(audit.id))
+
+    return _record(page, audit_id, command, form="bonus")
 
 
 @router.post("/audits/{audit_id}/completion", response_class=HTMLResponse)
@@ -410,7 +403,8 @@ def complete_audit(audit_id: str, page: FormPost) -> Response:
     audit = audit_or_none(page, audit_id)
     if audit is None:
         return not_found(page)
-    try:
+
+    def command() -> None:
         body = CompletionIn.model_validate(
             {
                 "completed_on": page.field("completed_on") or None,
@@ -420,12 +414,13 @@ def complete_audit(audit_id: str, page: FormPost) -> Response:
         page.services.backoffice.complete_audit(
             audit.id, completed_on=body.completed_on, onsite_days=body.onsite_days, by=page.actor
         )
-    except ValidationError as error:
-        return invalid(page, error, "staff/audit.html", **audit_context(page, audit))
-    except DomainError as error:
-        return refused(page, error, "staff/audit.html", **audit_context(page, audit))
-    page.services.settle()
-    return see_other(f"/audits/{audit.id}#result")
+
+    return form_action(
+        page,
+        command,
+        lambda problem: rejected(page, problem, "staff/audit.html", **audit_context(page, audit)),
+        lambda _: f"/audits/{audit.id}#result",
+    )
 
 
 @router.get("/audits/{audit_id}/report", response_class=HTMLResponse)

@@ -14,9 +14,9 @@ from typing import Any, get_args
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from api.pages.rendering import invalid, not_found, paging, refused, render, see_other
+from api.pages.rendering import FormProblem, form_action, not_found, paging, rejected, render
 from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
 from api.reports.certificate import build_certificate
@@ -38,7 +38,7 @@ from domain.certificate import (
     WITHDRAWAL_REASONS,
     Certificate,
 )
-from domain.errors import DomainError, InvalidInput, NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.rulebook.working_days import working_day_deadline
 from ecpsc.history import ActorNames, event_record
 from projections.register import effective_status
@@ -174,29 +174,22 @@ def _act(
     raw_version = page.field("version")
     version = int(raw_version) if raw_version.isdigit() else None
 
-    def again(problem: DomainError | ValidationError) -> Response:
+    def again(problem: FormProblem) -> Response:
         certificate = _certificate(page, number)
         if certificate is None:
             return not_found(page)
         context = {**certificate_context(page, certificate), "values": values, "failed": form}
-        if isinstance(problem, ValidationError):
-            return invalid(page, problem, "staff/certificate.html", **context)
-        return refused(page, problem, "staff/certificate.html", **context)
+        return rejected(page, problem, "staff/certificate.html", **context)
 
-    try:
+    def run() -> None:
         body = schema.model_validate(body_of(values))
-    except ValidationError as error:
-        return again(error)
-    try:
         if form == "withdrawal" and values.get("confirm") != "yes":
             raise InvalidInput(
                 "confirm", "须勾选“我确认撤销”方可撤销证书 / tick “I confirm the withdrawal” first"
             )
         command(body, version)
-    except DomainError as error:
-        return again(error)
-    page.services.settle()
-    return see_other(f"/certificates/{number}#{form}")
+
+    return form_action(page, run, again, lambda _: f"/certificates/{number}#{form}")
 
 
 def _day(value: str) -> str | None:

@@ -12,16 +12,16 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from api.pages.records import audit_or_none, uuid_or_none
-from api.pages.rendering import invalid, not_found, refused, render, see_other
+from api.pages.rendering import form_action, not_found, refused, rejected, render
 from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
 from api.reports.notice import build_notice
 from api.schemas.certificates import DecisionIn
 from domain.audit import Audit
 from domain.certificate import FOLLOW_UPS, WITHDRAWAL_REASONS
+from domain.decision import Decision
 from domain.errors import DomainError, NotFound
 from ecpsc.history import ActorNames
 
@@ -80,7 +80,8 @@ def decide(page: FormPost) -> Response:
     values = {name: page.field(name) for name in FIELDS}
     reasons = [line.strip() for line in values["reasons"].splitlines() if line.strip()]
     context = {"values": values, **audit_context(page, audit)}
-    try:
+
+    def command() -> Decision:
         body = DecisionIn.model_validate(
             {
                 "audit_id": str(audit.id),
@@ -91,9 +92,7 @@ def decide(page: FormPost) -> Response:
                 "withdrawal_reason": values["withdrawal_reason"] or None,
             }
         )
-    except ValidationError as error:
-        return invalid(page, error, "staff/decision_new.html", **context)
-    try:
+        decision: Decision
         decision, _ = page.services.backoffice.decide(
             body.audit_id,
             outcome=body.outcome,
@@ -103,10 +102,14 @@ def decide(page: FormPost) -> Response:
             grade=body.grade,
             withdrawal_reason=body.withdrawal_reason,
         )
-    except DomainError as error:
-        return refused(page, error, "staff/decision_new.html", **context)
-    page.services.settle()
-    return see_other(f"/decisions/{decision.id}")
+        return decision
+
+    return form_action(
+        page,
+        command,
+        lambda problem: rejected(page, problem, "staff/decision_new.html", **context),
+        lambda decision: f"/decisions/{decision.id}",
+    )
 
 
 def decision_context(page: StaffPage, decision_id: UUID) -> dict[str, Any] | None:

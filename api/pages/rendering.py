@@ -1,14 +1,15 @@
 """Rendering staff pages: the template context every page shares, refusals shown beside forms,
-and pagination."""
+the run of a form from its command to its redirect, and pagination."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.pages.session import StaffPage, language
@@ -18,6 +19,8 @@ from domain.errors import DomainError, InvalidInput, NotFound
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+
+T = TypeVar("T")
 
 NAVIGATION: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("/", "首页", "Home", ()),
@@ -135,6 +138,35 @@ def invalid(page: StaffPage, error: ValidationError, template: str, **values: An
 def see_other(url: str) -> RedirectResponse:
     """After a form that worked: to the page that shows its result (post/redirect/get)."""
     return RedirectResponse(url, status_code=303)
+
+
+FormProblem = DomainError | ValidationError
+"""Why a form was not recorded: a malformed field (its schema) or a rule that refused it."""
+
+
+def rejected(page: StaffPage, problem: FormProblem, template: str, **values: Any) -> HTMLResponse:
+    """The form again: its malformed fields (422), or the rule that refused it."""
+    if isinstance(problem, ValidationError):
+        return invalid(page, problem, template, **values)
+    return refused(page, problem, template, **values)
+
+
+def form_action(
+    page: StaffPage,
+    command: Callable[[], T],
+    again: Callable[[FormProblem], Response],
+    then: Callable[[T], str | Response],
+) -> Response:
+    """Run a form's `command` (its schema's validation, then the BackOffice method): on a
+    malformed field or a refusal, `again` shows the page with it; else the read models settle
+    and `then(result)` says where to go (a URL, 303) or answers itself (an htmx fragment)."""
+    try:
+        result = command()
+    except (ValidationError, DomainError) as problem:
+        return again(problem)
+    page.services.settle()
+    after = then(result)
+    return see_other(after) if isinstance(after, str) else after
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,22 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from api.pages.rendering import Refusal, invalid, not_found, paging, refused, render, see_other
+from api.pages.rendering import (
+    Refusal,
+    form_action,
+    invalid,
+    not_found,
+    paging,
+    refused,
+    rejected,
+    render,
+    see_other,
+)
 from api.pages.session import FormPost, Page, StaffPage
 from api.routes.retention import DisposalIn, HoldIn, ReleaseIn
 from domain.disposal import Disposal
 from domain.errors import DomainError, NotFound
+from domain.hold import LegalHold
 from ecpsc.disposal import contents, dispose
 
 router = APIRouter(include_in_schema=False)
@@ -92,21 +103,23 @@ def place_hold(page: FormPost) -> Response:
     """Place a legal hold: none of the organization's records may be disposed of meanwhile."""
     page.require(COMPLIANCE)
     values = {name: page.field(name) for name in HOLD_FIELDS}
-    try:
+    backoffice = page.services.backoffice
+
+    def command() -> str:
         body = HoldIn.model_validate({"uscc": values["uscc"], "reason": values["reason"],
                                       "placed_on": values["placed_on"] or None})  # fmt: skip
-    except ValidationError as error:
-        context = _holds_context(page, values, "place")
-        return invalid(page, error, "staff/retention_holds.html", **context)
-    backoffice = page.services.backoffice
-    try:
         backoffice.place_hold(body.uscc, body.reason, body.placed_on or backoffice.today(),
                               by=page.actor)  # fmt: skip
-    except DomainError as error:
-        context = _holds_context(page, values, "place")
-        return refused(page, error, "staff/retention_holds.html", **context)
-    page.services.settle()
-    return see_other(f"/retention?uscc={body.uscc}")
+        return body.uscc
+
+    return form_action(
+        page,
+        command,
+        lambda problem: rejected(
+            page, problem, "staff/retention_holds.html", **_holds_context(page, values, "place")
+        ),
+        lambda uscc: f"/retention?uscc={uscc}",
+    )
 
 
 @router.post("/retention/holds/{hold_id}/release", response_class=HTMLResponse)
@@ -119,18 +132,22 @@ def release_hold(hold_id: str, page: FormPost) -> Response:
         return not_found(page)
     released_on = page.field("released_on")
     backoffice = page.services.backoffice
-    try:
+
+    def command() -> LegalHold:
         body = ReleaseIn.model_validate({"released_on": released_on or None})
-    except ValidationError as error:
-        context = _holds_context(page, {}, hold_id)
-        return invalid(page, error, "staff/retention_holds.html", **context)
-    try:
-        hold = backoffice.release_hold(uid, body.released_on or backoffice.today(), by=page.actor)
-    except DomainError as error:
-        context = _holds_context(page, {}, hold_id)
-        return refused(page, error, "staff/retention_holds.html", **context)
-    page.services.settle()
-    return see_other(f"/retention?uscc={hold.uscc}")
+        hold: LegalHold = backoffice.release_hold(
+            uid, body.released_on or backoffice.today(), by=page.actor
+        )
+        return hold
+
+    return form_action(
+        page,
+        command,
+        lambda problem: rejected(
+            page, problem, "staff/retention_holds.html", **_holds_context(page, {}, hold_id)
+        ),
+        lambda hold: f"/retention?uscc={hold.uscc}",
+    )
 
 
 def _disposal_context(page: StaffPage, row: dict[str, Any]) -> dict[str, Any]:

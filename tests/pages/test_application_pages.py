@@ -235,6 +235,35 @@ def test_a_refused_submission_keeps_its_uploads_for_the_next_try(
     assert len(recorded["documents"]) == 2
 
 
+def test_a_refused_supplement_keeps_its_upload_and_a_malformed_one_stores_nothing(
+    client: TestClient, intake: dict[str, str]
+) -> None:
+    # given an application waiting for its multi-site list
+    app_id = application_id_of(submit(client, intake, uscc(506)))
+    answer = client.post(f"/applications/{app_id}/review", data={
+        **intake, "outcome": "supplement_requested", "reasons": "缺多场所清单",
+        "missing": "multi_site_list", "reviewed_on": "2026-11-21", "version": "1"},
+        follow_redirects=False)  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    upload = [("document_multi_site_list", ("sites.pdf", SITE_LIST_PDF, "application/pdf"))]
+    # when the supplement is sent without its date
+    answer = client.post(f"/applications/{app_id}/supplements",
+                         data={**intake, "received_on": "", "version": "2"},
+                         files=upload)  # fmt: skip
+    # then the field is named and no upload rides along
+    assert answer.status_code == 422 and "received_on" in answer.text
+    assert 'name="kept_document"' not in answer.text
+    # when it is sent from a stale page (version 1)
+    answer = client.post(f"/applications/{app_id}/supplements",
+                         data={**intake, "received_on": "2026-11-22", "version": "1"},
+                         files=upload)  # fmt: skip
+    # then it is refused, nothing is recorded, and the stored upload rides along in the form
+    assert answer.status_code == 409, answer.text
+    assert answer.text.count('name="kept_document"') == 1
+    assert hashlib.sha256(SITE_LIST_PDF).hexdigest() in answer.text
+    assert api_application(client, app_id)["supplements"] == []
+
+
 def test_the_list_filters_by_status_and_pages(client: TestClient, intake: dict[str, str]) -> None:
     # given twelve applications, one of them rejected
     ids = [application_id_of(submit(client, intake, uscc(510 + i), site_name=[],
