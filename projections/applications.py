@@ -11,6 +11,7 @@ from eventsourcing.projection import Projection
 
 from domain.application import CertificationApplication
 from domain.disposal import Disposal
+from projections.paging import Rows, page_of
 from projections.view import PostgresView, SQLiteView, ViewQueries
 
 
@@ -33,9 +34,7 @@ class ApplicationsQueries(ViewQueries):
         "CREATE INDEX IF NOT EXISTS applications_view_uscc ON applications_view (uscc)",
     )
 
-    def page(
-        self, status: str | None, uscc: str | None, offset: int, limit: int
-    ) -> tuple[list[dict[str, Any]], int]:
+    def page(self, status: str | None, uscc: str | None, offset: int, limit: int) -> Rows:
         """Applications, newest receipt first, filtered by status and uscc, and their total."""
         where, params = [], []
         if status is not None:
@@ -45,13 +44,8 @@ class ApplicationsQueries(ViewQueries):
             where.append("uscc = ?")
             params.append(uscc)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        total = self.rows(f"SELECT COUNT(*) AS n FROM applications_view{clause}", params)[0]["n"]
-        items = self.rows(
-            f"SELECT * FROM applications_view{clause}"
-            " ORDER BY received_on DESC, id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return items, int(total)
+        order = "received_on DESC, id"
+        return page_of(self, "applications_view", clause, params, order, offset, limit)
 
 
 class SQLiteApplicationsView(ApplicationsQueries, SQLiteView):

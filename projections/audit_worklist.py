@@ -14,9 +14,9 @@ from domain.application import CertificationApplication
 from domain.audit import Audit
 from domain.decision import Decision
 from domain.disposal import Disposal
+from projections.paging import Rows, page_of
 from projections.view import PostgresView, SQLiteView, Statement, ViewQueries
 
-Rows = tuple[list[dict[str, Any]], int]
 STATUSES = ("planned", "completed", "decided")
 
 
@@ -64,12 +64,8 @@ class AuditWorklistQueries(ViewQueries):
     )
 
     def _paged(self, where: str, params: list[Any], order: str, offset: int, limit: int) -> Rows:
-        total = self.rows(f"SELECT COUNT(*) AS n FROM audit_worklist a{where}", params)[0]["n"]
-        items = self.rows(
-            f"SELECT a.* FROM audit_worklist a{where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return [_row(r) for r in items], int(total)
+        items, total = page_of(self, "audit_worklist a", where, params, order, offset, limit, "a.*")
+        return [_row(r) for r in items], total
 
     def to_complete(self, user_id: str, offset: int, limit: int) -> Rows:
         """Planned audits with the user on the team, soonest start first, and their total."""
@@ -116,14 +112,9 @@ class AuditWorklistQueries(ViewQueries):
     def to_plan(self, offset: int, limit: int) -> Rows:
         """Contracted applications with no audit planned yet, earliest contract first."""
         where = " WHERE planned = 0 AND signed_on IS NOT NULL"
-        total = self.rows(f"SELECT COUNT(*) AS n FROM audit_worklist_applications{where}")[0]
-        items = self.rows(
-            f"SELECT id, id AS application_id, uscc, organization_name, certificate_number,"
-            f" signed_on FROM audit_worklist_applications{where}"
-            " ORDER BY signed_on, id LIMIT ? OFFSET ?",
-            [limit, offset],
-        )
-        return items, int(total["n"])
+        columns = "id, id AS application_id, uscc, organization_name, certificate_number, signed_on"
+        table = "audit_worklist_applications"
+        return page_of(self, table, where, [], "signed_on, id", offset, limit, columns)
 
     def planned_applications(self, application_ids: list[str]) -> set[str]:
         """Of these applications, the ones an audit has been planned for."""
