@@ -1,6 +1,9 @@
-"""The one place where refusals become HTTP answers (409 {code, message, clause}, 404, 422)."""
+"""The one place where refusals become HTTP answers (409 {code, message, clause}, 404, 422),
+and a store that cannot be reached becomes 503 with Retry-After."""
 
 from __future__ import annotations
+
+import logging
 
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
@@ -9,6 +12,11 @@ from fastapi.responses import JSONResponse
 from domain.audit import NotOnTeam
 from domain.errors import DomainError, InvalidInput, NotFound
 from ecpsc.documents import DocumentCorrupted, DocumentMissing
+from ecpsc.outage import STORE_UNAVAILABLE
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
 
 
 def _conflict(
@@ -78,3 +86,19 @@ def install_error_handlers(app: FastAPI) -> None:
             "SHA-256 and is not served",
             "ZPIC-WF-20 10.3",
         )
+
+    def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+        log.warning("event store unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+        return JSONResponse(
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            content={
+                "code": "store_unavailable",
+                "message": "事件存储暂时无法访问，请稍后重试 / "
+                "the event store cannot be reached for now; retry later",
+                "clause": None,
+            },
+        )
+
+    for error in STORE_UNAVAILABLE:
+        app.add_exception_handler(error, _unavailable)

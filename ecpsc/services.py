@@ -6,6 +6,7 @@ import logging
 
 from domain.backoffice import BackOffice
 from ecpsc.documents import DirectoryDocumentStore, DocumentStore, PostgresDocumentStore
+from ecpsc.outage import STORE_UNAVAILABLE
 from ecpsc.settings import Settings
 from ecpsc.store import eventsourcing_env, open_backoffice
 from projections.runner import ReadModels
@@ -39,6 +40,9 @@ class Services:
         except TimeoutError:
             # The write is recorded; only the lists lag (is the projector running?).
             log.warning("read models did not catch up within %ss", SETTLE_TIMEOUT_SECONDS)
+        except STORE_UNAVAILABLE as error:
+            # The write is recorded (its answer must say so); the store went away after it.
+            log.warning("read models could not be asked whether they caught up: %s", error)
 
     def close(self) -> None:
         """Stop the runners and close the store."""

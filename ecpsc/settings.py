@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     """`json` (one object per line, with the request id) or `text`."""
     projections: bool = True
     """Run the projections in this process (off when a separate `ecpsc projector` runs them)."""
+    postgres_pool_size: int = 1
+    """Connections each PostgreSQL pool keeps (the application's, each read model's)."""
+    postgres_max_overflow: int = 9
+    """Connections each PostgreSQL pool may open beyond those it keeps, under load."""
+    postgres_connect_timeout: int = 2
+    """Seconds a store call waits for a PostgreSQL connection before it counts as failed."""
 
     @field_validator("daily_jobs", "projections", mode="before")
     @classmethod

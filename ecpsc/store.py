@@ -10,6 +10,7 @@ import psycopg
 
 from domain.backoffice import BackOffice
 from ecpsc.chain import CHAIN_TABLE
+from ecpsc.outage import fail_fast_snapshots
 from ecpsc.settings import Settings
 from projections.registry import PROJECTIONS
 
@@ -33,8 +34,10 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_PASSWORD": pg["password"],
             # Pools keep one connection and grow on demand: one process holds several (the
             # application, each projection's runner and view), and idle ones add up.
-            "POSTGRES_POOL_SIZE": "1",
-            "POSTGRES_MAX_OVERFLOW": "9",
+            "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
+            # A store that is down fails a request within seconds (503), never hangs it.
+            "POSTGRES_CONNECT_TIMEOUT": str(settings.postgres_connect_timeout),
             "POSTGRES_CONN_MAX_AGE": "600",
             "POSTGRES_PRE_PING": "y",
             "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
@@ -181,6 +184,7 @@ def open_backoffice(settings: Settings) -> BackOffice:
     with schema_lock(env):
         backoffice = BackOffice(env=env, today=today_function(settings))
         try:
+            fail_fast_snapshots(backoffice)
             protect_event_log(backoffice)
         except BaseException:
             backoffice.close()

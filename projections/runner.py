@@ -51,7 +51,10 @@ class ReadModels:
             )
         runner.__enter__()
         self._runners[name] = runner
+        stand_in = self._views.get(name)
         self._views[name] = runner.view
+        if stand_in is not None and stand_in is not runner.view:
+            stand_in.datastore.close()  # type: ignore[attr-defined]
 
     def run(self) -> None:
         """Start a runner for every read model, restarted whenever it stops on an error."""
@@ -65,17 +68,25 @@ class ReadModels:
         while not self._stopping.wait(RESTART_SECONDS):
             for model in PROJECTIONS:
                 name = model.projection_class.name
-                runner = self._runners[name]
-                if not runner.is_interrupted.is_set():
-                    continue
-                try:
-                    runner.run_forever(timeout=0)
-                except Exception:
-                    log.exception("projection %s stopped; restarting it", name)
-                self._close_runner(runner)
-                runner.view.datastore.close()
+                runner = self._runners.get(name)
+                if runner is not None:
+                    if not runner.is_interrupted.is_set():
+                        continue
+                    try:
+                        runner.run_forever(timeout=0)
+                    except Exception:
+                        log.exception("projection %s stopped; restarting it", name)
+                    del self._runners[name]
+                    if self._views.get(name) is runner.view:
+                        del self._views[name]  # closed below: view() opens another meanwhile
+                    self._close_runner(runner)
+                    runner.view.datastore.close()
                 if not self._stopping.is_set():
-                    self._start_runner(model)
+                    # The store may still be down: the runner is tried again on the next tick.
+                    try:
+                        self._start_runner(model)
+                    except Exception as error:
+                        log.warning("projection %s not restarted (%s); retrying", name, error)
 
     def view(self, name: str) -> Any:
         """The named read model's view (constructed on first use when no runner holds it)."""

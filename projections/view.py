@@ -21,6 +21,8 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL
 
+from ecpsc.outage import fewer_attempts
+
 Statement = tuple[str, Sequence[Any]]
 
 
@@ -134,6 +136,10 @@ class PostgresView(ViewQueries, PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self._batch = _Batch()
         self.sql_create_statements.extend(SQL(s).format() for s in self.ddl)  # type: ignore[arg-type]
+
+    # Fail within seconds, not ~25 s, while PostgreSQL is down (ecpsc.outage).
+    has_tracking_id = fewer_attempts(PostgresTrackingRecorder.has_tracking_id)
+    max_tracking_id = fewer_attempts(PostgresTrackingRecorder.max_tracking_id)
 
     def write(self, statements: Sequence[Statement], tracking: Tracking) -> None:
         """Apply statements and record tracking in one transaction (the batch's, if open)."""
