@@ -7,18 +7,28 @@ second. Here the events the subscription has already fetched (up to `MAX_EVENTS`
 commit together, so an event is still applied exactly once, and a crash rolls the whole batch
 back to be applied again. When the store is idle a batch is one event, so read-your-writes
 waits are as short as before.
+
+Most events concern few read models (the register reads about one event in seven). An event
+whose type the projection has no handler for is not decoded: only its position is kept, and
+the batch records the tracking of the last such event once, before it commits. A projection
+whose catch-all handler does real work says so with `every_event = True`.
 """
 
 from __future__ import annotations
 
+import inspect
 import time
 import weakref
+from collections.abc import Callable, Iterator
 from threading import Event
 from traceback import format_exc
 from typing import Any
 from warnings import warn
 
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.projection import ApplicationSubscription, Projection, ProjectionRunner
+from eventsourcing.utils import resolve_topic
 
 MAX_EVENTS = 500
 """At most this many events per transaction (the subscription fetches pages of 500)."""
@@ -41,6 +51,45 @@ def _buffered(subscription: ApplicationSubscription[Any]) -> bool:
         return False
 
 
+def topic_filter(projection: Projection[Any]) -> Callable[[str], bool]:
+    """Whether the projection has a handler of its own for events of a topic (cached)."""
+    if getattr(projection, "every_event", False):
+        return lambda topic: True
+    generic = inspect.getattr_static(type(projection), "process_event")
+    generic.__get__(projection, type(projection))  # applies registrations deferred to first use
+    catch_all = generic.dispatcher.registry[object]
+    known: dict[str, bool] = {}
+
+    def handles(topic: str) -> bool:
+        if topic not in known:
+            try:
+                cls = resolve_topic(topic)
+            except Exception:  # a topic no longer importable: let the mapper say why
+                known[topic] = True
+            else:
+                known[topic] = generic.dispatcher.dispatch(cls) is not catch_all
+        return known[topic]
+
+    return handles
+
+
+Step = tuple[DomainEventProtocol[Any] | None, Tracking]
+"""An event to apply, or None with the position of an event the projection ignores."""
+
+
+def _steps(
+    subscription: ApplicationSubscription[Any], handles: Callable[[str], bool]
+) -> Iterator[Step]:
+    """The subscription's events, decoded only where the projection handles them."""
+    notifications: Iterator[Notification] = subscription.subscription
+    for notification in notifications:
+        tracking = Tracking(subscription.name, notification.id)
+        if handles(notification.topic):
+            yield subscription.mapper.to_domain_event(notification), tracking
+        else:
+            yield None, tracking
+
+
 class BatchingProjectionRunner(ProjectionRunner[Any, Any]):
     """A ProjectionRunner whose view commits the events at hand in one transaction."""
 
@@ -53,32 +102,49 @@ class BatchingProjectionRunner(ProjectionRunner[Any, Any]):
     ) -> None:
         """Iterates over the subscription, applying each run of fetched events as one batch."""
         try:
-            events = iter(subscription)
+            steps = _steps(subscription, topic_filter(projection))
             view = projection.view
-            for first in events:
+            for first in steps:
                 with view.batched():
-                    projection.process_event(*first)
-                    count, started = 1, time.monotonic()
-                    while (
-                        count < MAX_EVENTS
-                        and time.monotonic() - started < MAX_SECONDS
-                        and _buffered(subscription)
-                    ):
-                        following = next(events, None)
-                        if following is None:
-                            break
-                        projection.process_event(*following)
-                        count += 1
+                    _apply_batch(first, steps, subscription, projection)
         except BaseException as e:
             _runner = runner()
             if _runner is not None:
                 _runner._thread_error = e
             else:
                 warn(
-                    "ProjectionRunner was deleted before error could be assigned:\n"
-                    + format_exc(),
+                    "ProjectionRunner was deleted before error could be assigned:\n" + format_exc(),
                     RuntimeWarning,
                     stacklevel=2,
                 )
         finally:
             is_stopping.set()
+
+
+def _apply_batch(
+    first: Step,
+    steps: Iterator[Step],
+    subscription: ApplicationSubscription[Any],
+    projection: Projection[Any],
+) -> None:
+    """Apply `first` and the events already fetched after it; track the last ignored one."""
+    skipped: Tracking | None = None
+    step: Step | None = first
+    count, started = 0, time.monotonic()
+    while step is not None:
+        event, tracking = step
+        if event is None:
+            skipped = tracking
+        else:
+            projection.process_event(event, tracking)
+            skipped = None
+        count += 1
+        if not (
+            count < MAX_EVENTS
+            and time.monotonic() - started < MAX_SECONDS
+            and _buffered(subscription)
+        ):
+            break
+        step = next(steps, None)
+    if skipped is not None:
+        projection.view.insert_tracking(skipped)

@@ -99,6 +99,8 @@ class OrganizationIndexProjection(Projection[OrganizationIndexQueries]):
     """Maps aggregates to organizations and lists their events."""
 
     name = "organization_index"
+    every_event = True
+    """Its catch-all handler indexes every event of an organization's records."""
 
     @singledispatchmethod
     def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:

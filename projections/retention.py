@@ -215,6 +215,8 @@ class RetentionProjection(Projection[RetentionQueries]):
     """Keeps the retention rows."""
 
     name = "retention"
+    every_event = True
+    """Its catch-all handler counts every event towards its record's retention row."""
 
     @singledispatchmethod
     def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
