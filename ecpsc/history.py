@@ -7,12 +7,13 @@ as it stood when it was recorded beside everything recorded about the organizati
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
@@ -118,19 +119,47 @@ def event_record(e: Any, names: ActorNames) -> dict[str, Any]:
     }
 
 
+class OrganizationEvents:
+    """An organization's indexed events and its records' whole event lists, read with one
+    query for the index and one per record (never one per event)."""
+
+    def __init__(self, services: Services, uscc: str) -> None:
+        index = services.read_models.view("organization_index")
+        self.backoffice = services.backoffice
+        self.rows = index.events(uscc)
+        self.aggregate_rows = index.aggregates(uscc)
+        self._of: dict[str, list[Any]] = {}
+
+    def of(self, originator_id: str) -> list[Any]:
+        """Every stored event of a record, in version order (read once)."""
+        if originator_id not in self._of:
+            store = self.backoffice.repository.event_store
+            self._of[originator_id] = list(store.get(UUID(originator_id)))
+        return self._of[originator_id]
+
+    def indexed(self) -> list[Any]:
+        """The events the index lists, in recording order."""
+        found = []
+        for row in self.rows:
+            originator_id, version = row["originator_id"], int(row["originator_version"])
+            events = self.of(originator_id)
+            e = events[version - 1] if 0 < version <= len(events) else None
+            if e is None or e.originator_version != version:
+                e = self.backoffice.stored_event(UUID(originator_id), version)
+            found.append(e)
+        return found
+
+
 def organization_events(
     services: Services, uscc: str, after: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Every event about the organization (recorded after a moment, when given), oldest first."""
     names = ActorNames(services)
-    backoffice = services.backoffice
-    records = []
-    for row in services.read_models.view("organization_index").events(uscc):
-        e = backoffice.stored_event(UUID(row["originator_id"]), int(row["originator_version"]))
-        if after is not None and e.timestamp <= after:
-            continue
-        records.append(event_record(e, names))
-    return records
+    return [
+        event_record(e, names)
+        for e in OrganizationEvents(services, uscc).indexed()
+        if after is None or e.timestamp > after
+    ]
 
 
 def _audit_then(audit: Audit | None) -> dict[str, Any] | None:
@@ -216,13 +245,28 @@ def aggregate_state(aggregate: Any) -> dict[str, Any]:
     }
 
 
-def organization_records(services: Services, uscc: str, as_of: datetime) -> list[dict[str, Any]]:
-    """The state of each of an organization's records as of a moment, rebuilt from its events."""
-    backoffice = services.backoffice
+def _as_of(events: list[Any], moment: datetime) -> Aggregate | None:
+    """A record as its events recorded up to a moment made it (None if not yet made), as
+    `Desk.as_of` rebuilds it, from events already read."""
+    upto = []
+    for e in events:
+        if e.timestamp > moment:
+            break
+        upto.append(e)
+    if not upto:
+        return None
+    aggregate = project_aggregate(None, upto)
+    if aggregate is None:
+        raise AggregateNotFoundError(f"Aggregate {upto[0].originator_id!r} not found.")
+    assert isinstance(aggregate, Aggregate)
+    return aggregate
+
+
+def _records(found: OrganizationEvents, as_of: datetime) -> list[dict[str, Any]]:
     records = []
-    for row in services.read_models.view("organization_index").aggregates(uscc):
+    for row in found.aggregate_rows:
         try:
-            aggregate = backoffice.as_of(Aggregate, UUID(row["originator_id"]), as_of)
+            aggregate = _as_of(found.of(row["originator_id"]), as_of)
         except RecordDisposed:
             records.append(
                 {
@@ -246,23 +290,68 @@ def organization_records(services: Services, uscc: str, as_of: datetime) -> list
     return records
 
 
+def organization_records(services: Services, uscc: str, as_of: datetime) -> list[dict[str, Any]]:
+    """The state of each of an organization's records as of a moment, rebuilt from its events
+    (each record's events read once)."""
+    return _records(OrganizationEvents(services, uscc), as_of)
+
+
 def organization_history(
     services: Services, uscc: str, as_of: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Every event about an organization, oldest first; cut at `as_of` when given, each event
-    then also carrying the state of its record as of that moment, rebuilt from the events."""
+    then also carrying the state of its record as of that moment, rebuilt from the events.
+
+    The index is read once and each record's events once (not each event on its own); the
+    timeline is written before any record is rebuilt, since a rebuilt record may share a list
+    or a dict with the events it was made from."""
     names = ActorNames(services)
-    backoffice = services.backoffice
-    events = []
-    for row in services.read_models.view("organization_index").events(uscc):
-        e = backoffice.stored_event(UUID(row["originator_id"]), int(row["originator_version"]))
-        if as_of is not None and e.timestamp > as_of:
-            continue
-        events.append(event_record(e, names))
+    found = OrganizationEvents(services, uscc)
+    events = [
+        event_record(e, names) for e in found.indexed() if as_of is None or e.timestamp <= as_of
+    ]
     if as_of is not None:
-        states = {r["id"]: r for r in organization_records(services, uscc, as_of)}
+        states = {r["id"]: r for r in _records(found, as_of)}
         for record in events:
             state = states.get(record["aggregate_id"])
             record["record_state"] = None if state is None else state["state"]
             record["record_version"] = None if state is None else state["version"]
     return events
+
+
+def _dumps(value: Any) -> bytes:
+    """A value's JSON as FastAPI's JSONResponse writes it."""
+    return json.dumps(
+        value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def history_json(events: list[dict[str, Any]]) -> bytes:
+    """The history's JSON answer, byte for byte what JSONResponse writes for `events`, with
+    each record's state written once and repeated rather than written again for each of its
+    events (as of a moment, a record with a thousand events shows its state a thousand times).
+    Raises TypeError or ValueError on a value JSON cannot hold as it is."""
+    states: dict[int, bytes] = {}
+    parts = [b"["]
+    for n, record in enumerate(events):
+        if n:
+            parts.append(b",")
+        keys = list(record)
+        if keys[-2:] != ["record_state", "record_version"]:
+            parts.append(_dumps(record))
+            continue
+        state = record["record_state"]
+        if id(state) not in states:
+            states[id(state)] = _dumps(state)
+        head = _dumps({k: record[k] for k in keys[:-2]})[:-1]
+        parts += [
+            head,
+            b"," if len(head) > 1 else b"",
+            b'"record_state":',
+            states[id(state)],
+            b',"record_version":',
+            _dumps(record["record_version"]),
+            b"}",
+        ]
+    parts.append(b"]")
+    return b"".join(parts)

@@ -3,9 +3,19 @@ order with who and when, and every record as it stood at a past moment, rebuilt 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
 import pytest
+from eventsourcing.domain import Aggregate
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
+from api.routes.organizations import moment
+from ecpsc.disposal import RecordDisposed
+from ecpsc.history import ActorNames, aggregate_state, event_record
 from tests.api.conftest import API
 from tests.api.lifecycle_office import LifecycleOffice
 from tests.api.test_decisions_api import uscc
@@ -116,3 +126,120 @@ def test_history_is_for_compliance_officers_and_checks_its_input(office: Lifecyc
     for as_of in ("yesterday", "2026-11-28T10:00:00"):
         response = office.client.get(url, params={"as_of": as_of}, headers=office.compliance)
         assert response.status_code == 422, as_of
+
+
+def _event_by_event(services: Any, uscc: str, as_of: datetime | None) -> list[dict[str, Any]]:
+    """The history as it was first written — each event read on its own, each record rebuilt
+    with `BackOffice.as_of` — kept as the answer a faster reading must give byte for byte."""
+    names = ActorNames(services)
+    backoffice = services.backoffice
+    events = []
+    for row in services.read_models.view("organization_index").events(uscc):
+        e = backoffice.stored_event(UUID(row["originator_id"]), int(row["originator_version"]))
+        if as_of is not None and e.timestamp > as_of:
+            continue
+        events.append(event_record(e, names))
+    if as_of is not None:
+        states = {r["id"]: r for r in _records_one_by_one(services, uscc, as_of)}
+        for record in events:
+            state = states.get(record["aggregate_id"])
+            record["record_state"] = None if state is None else state["state"]
+            record["record_version"] = None if state is None else state["version"]
+    return events
+
+
+def _records_one_by_one(services: Any, uscc: str, as_of: datetime) -> list[dict[str, Any]]:
+    records = []
+    for row in services.read_models.view("organization_index").aggregates(uscc):
+        try:
+            aggregate = services.backoffice.as_of(Aggregate, UUID(row["originator_id"]), as_of)
+        except RecordDisposed:
+            records.append(
+                {
+                    "kind": row["kind"],
+                    "id": row["originator_id"],
+                    "version": None,
+                    "state": None,
+                    "disposed": True,
+                }
+            )
+            continue
+        if aggregate is not None:
+            records.append(
+                {
+                    "kind": row["kind"],
+                    "id": row["originator_id"],
+                    "version": aggregate.version,
+                    "state": aggregate_state(aggregate),
+                }
+            )
+    return records
+
+
+def test_history_and_records_answer_byte_for_byte_as_read_event_by_event(
+    office: LifecycleOffice,
+) -> None:
+    """Given an organization with an application, two audits, a decision, a certificate
+    suspended, and a watchlist entry listed and delisted, when its history and records are read
+    whole and as of several moments (before it began, at its first, middle and last events, a
+    bare day, now), then each answer is, byte for byte, what reading every event on its own and
+    rebuilding every record one by one gives."""
+    code = uscc(905)
+    number = office.certificate(code, "2026-06-15")
+    office.surveil(number, "2026-10-01", repair_nonconformity=True)
+    body = {"reason": "other", "verified_on": "2026-11-02", "effective_on": "2026-11-02"}
+    assert (
+        office.post(f"/certificates/{number}/suspension", body, office.decider).status_code == 200
+    )
+    source = "北京市市场监督管理局 京市监责〔2026〕12号"
+    for listed_on in ("2026-11-03", "2026-11-05"):
+        listed = office.post(
+            "/watchlist",
+            {
+                "uscc": code,
+                "list": "business_suspension_order",
+                "source": source,
+                "listed_on": listed_on,
+            },
+            office.intake,
+        )
+        assert listed.status_code in (200, 201), listed.text
+        delisted = office.post(
+            f"/watchlist/{code}/delisting",
+            {"source": source, "delisted_on": listed_on},
+            office.intake,
+        )
+        assert delisted.status_code == 200, delisted.text
+    services = office.client.app.state.services  # type: ignore[attr-defined]
+    whole = history(office, code)
+    kinds = {r["kind"] for r in services.read_models.view("organization_index").aggregates(code)}
+    assert {"application", "audit", "decision", "certificate", "watchlist_entry"} <= kinds
+    at = [e["recorded_at"] for e in whole]
+    first = datetime.fromisoformat(at[0])
+    moments = [
+        None,
+        (first - timedelta(seconds=1)).isoformat(),
+        at[0],
+        at[len(at) // 2],
+        at[-3],
+        at[-1],
+        "2026-06-14",
+        datetime.now(UTC).isoformat(),
+    ]
+    for as_of in moments:
+        params = {} if as_of is None else {"as_of": as_of}
+        response = office.client.get(
+            f"{API}/organizations/{code}/history", params=params, headers=office.compliance
+        )
+        assert response.status_code == 200, response.text
+        expected = _event_by_event(services, code, moment(as_of))
+        assert response.content == JSONResponse(jsonable_encoder(expected)).body, as_of
+        if as_of is not None:
+            response = office.client.get(
+                f"{API}/organizations/{code}/records", params=params, headers=office.compliance
+            )
+            assert response.status_code == 200, response.text
+            cut = moment(as_of)
+            assert cut is not None
+            expected = _records_one_by_one(services, code, cut)
+            assert response.content == JSONResponse(jsonable_encoder(expected)).body, as_of
