@@ -32,6 +32,9 @@ AFTER_SECONDS = 8.0
 ANSWER_BOUND_SECONDS = 10.0
 """The longest any command may wait for its answer, outage or not."""
 READY_SECONDS = 30.0
+CONNECT_TIMEOUT_SECONDS = 1
+"""A command meeting the outage fails in about 2 × (1 + 0.2) s, so each writer sends several
+commands wholly inside it even on a busy machine (the default, 2 s, doubles that)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ def test_postgres_stopped_and_started_under_a_write_load(tmp_path: Path) -> None
         database_url = server.url.rpartition("/")[0] + "/ecpsc"
         settings = Settings(database_url=database_url, today=TODAY, admin_token=ADMIN_TOKEN,
                             daily_jobs=False, documents_dir=tmp_path / "documents",
-                            outbox_dir=tmp_path / "outbox")  # fmt: skip
+                            outbox_dir=tmp_path / "outbox",
+                            postgres_connect_timeout=CONNECT_TIMEOUT_SECONDS)  # fmt: skip
         with TestClient(create_app(settings), raise_server_exceptions=False) as client:
             # and writers listing a new organization on the watchlist, one command after another
             answers: list[Answer] = []
