@@ -142,8 +142,9 @@ def _commit() -> str:
 def main() -> None:
     """Time every staff page and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("ECPSC_DATABASE_URL",
-                                                                 "sqlite:///var/ecpsc.sqlite"))
+    parser.add_argument(
+        "--database-url", default=os.environ.get("ECPSC_DATABASE_URL", "sqlite:///var/ecpsc.sqlite")
+    )
     parser.add_argument("--today", default=os.environ.get("ECPSC_TODAY"))
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--json", type=Path, default=Path("bench/results/pages.json"))
@@ -156,7 +157,8 @@ def main() -> None:
     server, thread, app, base = _start(settings)
     try:
         certificates = app.state.services.read_models.view("register").search(
-            today=app.state.services.backoffice.today(), limit=1)[1]
+            today=app.state.services.backoffice.today(), limit=1
+        )[1]
         client = _signed_in(base, {"Authorization": f"Bearer {admin_token}"})
         results = [_time(client, url, args.rounds) for url in _pages(app)]
     finally:
@@ -167,8 +169,10 @@ def main() -> None:
     print(f"{'page':58} {'status':>7} {'p50':>8} {'p95':>8} {'max':>8} {'KB':>6}")
     for r in results:
         flag = "" if r["p95_ms"] <= GOAL_MS and r["status"] == [200] else "  ✗"
-        print(f"{r['url'][:58]:58} {','.join(map(str, r['status'])):>7} {r['p50_ms']:>8.1f} "
-              f"{r['p95_ms']:>8.1f} {r['max_ms']:>8.1f} {r['bytes'] / 1024:>6.1f}{flag}")
+        print(
+            f"{r['url'][:58]:58} {','.join(map(str, r['status'])):>7} {r['p50_ms']:>8.1f} "
+            f"{r['p95_ms']:>8.1f} {r['max_ms']:>8.1f} {r['bytes'] / 1024:>6.1f}{flag}"
+        )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({
         "benchmark": "staff pages", "goal_p95_ms": GOAL_MS, "certificates": certificates,
