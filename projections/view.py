@@ -2,9 +2,9 @@
 
 A view writes its rows and the tracking record in one transaction, so each event is applied
 exactly once whatever crashes in between. Within `batched()` the projecting thread's writes of
-several events share one transaction: rows and tracking of all of them commit together or not
-at all, and the projection's own reads see the batch's uncommitted rows. SQL is written once
-with `?` placeholders and portable types; the PostgreSQL view translates the placeholders.
+several events share one transaction: their rows and the tracking of the last of them commit
+together or not at all, and the projection's own reads see the batch's uncommitted rows. SQL is
+written once with `?` placeholders and portable types; the PostgreSQL view translates them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 import time
 from abc import abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
@@ -30,6 +30,8 @@ class _Batch(threading.local):
     """The open transaction of the thread applying a batch, if any (readers never see it)."""
 
     cursor: Any = None
+    tracking: Tracking | None = None
+    """The position of the batch's last event, recorded once, just before it commits."""
 
 
 class ViewQueries(TrackingRecorder):
@@ -50,12 +52,22 @@ class ViewQueries(TrackingRecorder):
         if self._batch.cursor is not None:
             yield
             return
-        with self.datastore.transaction(commit=True) as curs:  # type: ignore[attr-defined]
-            self._batch.cursor = curs
+        with (
+            self.datastore.transaction(commit=True) as curs,  # type: ignore[attr-defined]
+            self._pipelined(curs),
+        ):
+            self._batch.cursor, self._batch.tracking = curs, None
             try:
                 yield
+                # Tracking only grows, so the last event's record stands for the batch's.
+                if self._batch.tracking is not None:
+                    self._insert_tracking(curs, self._batch.tracking)  # type: ignore[attr-defined]
             finally:
-                self._batch.cursor = None
+                self._batch.cursor, self._batch.tracking = None, None
+
+    def _pipelined(self, curs: Any) -> AbstractContextManager[Any]:
+        """Where the store can, send a batch's statements without waiting on each answer."""
+        return nullcontext()
 
     @abstractmethod
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -113,7 +125,7 @@ class SQLiteView(ViewQueries, SQLiteTrackingRecorder):
             curs = self._batch.cursor
             for sql, params in statements:
                 curs.execute(sql, params)
-            self._insert_tracking(curs, tracking)
+            self._batch.tracking = tracking
 
     def insert_tracking(self, tracking: Tracking) -> None:
         """Record tracking alone (an event the projection ignores), in the batch if open."""
@@ -147,7 +159,11 @@ class PostgresView(ViewQueries, PostgresTrackingRecorder):
             curs = self._batch.cursor
             for sql, params in statements:
                 curs.execute(_pg(sql), params)
-            self._insert_tracking(curs, tracking)
+            self._batch.tracking = tracking
+
+    def _pipelined(self, curs: Any) -> AbstractContextManager[Any]:
+        """psycopg's pipeline mode: a batch's writes go out without a round trip each."""
+        return curs.connection.pipeline()  # type: ignore[no-any-return]
 
     def insert_tracking(self, tracking: Tracking) -> None:
         """Record tracking alone (an event the projection ignores), in the batch if open."""
