@@ -95,6 +95,10 @@ def _event_row(e: Any, tracking: Tracking, uscc: str) -> Statement:
     )
 
 
+USCC_MEMORY = 200_000
+"""Aggregates whose organization the projection remembers before it starts afresh."""
+
+
 class OrganizationIndexProjection(Projection[OrganizationIndexQueries]):
     """Maps aggregates to organizations and lists their events."""
 
@@ -102,14 +106,28 @@ class OrganizationIndexProjection(Projection[OrganizationIndexQueries]):
     every_event = True
     """Its catch-all handler indexes every event of an organization's records."""
 
+    def __init__(self, view: OrganizationIndexQueries) -> None:
+        super().__init__(view)
+        # An aggregate's organization is fixed by its first event, which this projection sees
+        # first: remembering it spares a query per event. A restart begins a fresh memory.
+        self._usccs: dict[str, str | None] = {}
+
+    def _uscc_of(self, originator_id: str) -> str | None:
+        if originator_id not in self._usccs:
+            if len(self._usccs) >= USCC_MEMORY:
+                self._usccs.clear()
+            self._usccs[originator_id] = self.view.uscc_of(originator_id)
+        return self._usccs[originator_id]
+
     @singledispatchmethod
     def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
         """An event of a known aggregate is listed under its organization."""
-        uscc = self.view.uscc_of(str(domain_event.originator_id))
+        uscc = self._uscc_of(str(domain_event.originator_id))
         statements = [] if uscc is None else [_event_row(domain_event, tracking, uscc)]
         self.view.write(statements, tracking)
 
     def _created(self, e: Any, tracking: Tracking, uscc: str | None, kind: str) -> None:
+        self._usccs[str(e.originator_id)] = uscc or None
         if not uscc:
             self.view.write([], tracking)
             return
@@ -135,11 +153,11 @@ class OrganizationIndexProjection(Projection[OrganizationIndexQueries]):
 
     @process_event.register
     def _decision(self, e: Decision.Made, tracking: Tracking) -> None:
-        self._created(e, tracking, self.view.uscc_of(e.audit_id), "decision")
+        self._created(e, tracking, self._uscc_of(e.audit_id), "decision")
 
     @process_event.register
     def _corrective_action(self, e: CorrectiveAction.Opened, tracking: Tracking) -> None:
-        self._created(e, tracking, self.view.uscc_of(e.audit_id), "corrective_action")
+        self._created(e, tracking, self._uscc_of(e.audit_id), "corrective_action")
 
     @process_event.register
     def _certificate(self, e: Certificate.Issued, tracking: Tracking) -> None:
@@ -157,5 +175,5 @@ class OrganizationIndexProjection(Projection[OrganizationIndexQueries]):
     def _notice(self, e: NoticeRecord.Sent, tracking: Tracking) -> None:
         uscc = None
         if e.certificate_numbers:
-            uscc = self.view.uscc_of(str(Certificate.create_id(e.certificate_numbers[0])))
+            uscc = self._uscc_of(str(Certificate.create_id(e.certificate_numbers[0])))
         self._created(e, tracking, uscc, "notice")
