@@ -36,6 +36,9 @@ from ecpsc.settings import Settings
 
 SWEEP_DAY = date(2027, 6, 30)
 """Seven months after the demo data's today: surveillances fall overdue, suspensions end."""
+CERTIFICATES = 200
+"""Enough that dozens fall due: the sweep then lasts long enough for the kill to land inside it
+when the machine is busy (with 40, 17 fell due and a loaded CI run saw all 17 done first)."""
 CHANGES = ("Suspended", "Withdrawn", "Expired")
 WAIT_SECONDS = 40
 STOP_SECONDS = 10
@@ -114,7 +117,7 @@ def test_a_worker_killed_mid_sweep_is_redelivered_and_each_change_happens_once(
 ) -> None:
     # given a store of demonstration data as of 2026-11-28, its read models built
     settings = settings.model_copy(update=SMALL_POOLS)
-    fill(settings, 40, seed=3, progress=lambda _: None)
+    fill(settings, CERTIFICATES, seed=3, progress=lambda _: None)
     services = Services(settings.model_copy(update={"today": SWEEP_DAY}), run_projections=False)
     workers: list[subprocess.Popen[bytes]] = []
     try:
