@@ -206,10 +206,21 @@ def _change(event: Any, tracking: Tracking, number: str, change: str) -> tuple[s
     )
 
 
+ROW_MEMORY = 200_000
+"""Certificates whose register identity the projection remembers before it starts afresh."""
+
+
 class RegisterProjection(Projection[RegisterQueries]):
     """Keeps the public register and its change feed."""
 
     name = "register"
+
+    def __init__(self, view: RegisterQueries) -> None:
+        super().__init__(view)
+        # A certificate's number, organization name and uscc never change on the register once
+        # issued: remembering them spares a query per status change. A restart, or a disposal,
+        # begins a fresh memory.
+        self._rows: dict[str, dict[str, Any]] = {}
 
     @singledispatchmethod
     def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
@@ -219,6 +230,8 @@ class RegisterProjection(Projection[RegisterQueries]):
     @process_event.register
     def _issued(self, e: Certificate.Issued, tracking: Tracking) -> None:
         org = e.organization
+        self._remember(str(e.originator_id), {"number": e.number,
+                       "organization_name": org["name"], "uscc": org["uscc"]})  # fmt: skip
         self.view.write(
             [
                 (
@@ -245,12 +258,18 @@ class RegisterProjection(Projection[RegisterQueries]):
             tracking,
         )
 
+    def _remember(self, certificate_id: str, row: dict[str, Any]) -> None:
+        if len(self._rows) >= ROW_MEMORY:
+            self._rows.clear()
+        self._rows[certificate_id] = row
+
     def _row(self, e: Any) -> dict[str, Any]:
-        return self.view.rows(
-            "SELECT number, organization_name, uscc FROM register_certificates"
-            " WHERE certificate_id = ?",
-            [str(e.originator_id)],
-        )[0]
+        certificate_id = str(e.originator_id)
+        if certificate_id not in self._rows:
+            self._remember(certificate_id, self.view.rows(
+                "SELECT number, organization_name, uscc FROM register_certificates"
+                " WHERE certificate_id = ?", [certificate_id])[0])  # fmt: skip
+        return self._rows[certificate_id]
 
     def _status(
         self,
@@ -370,6 +389,7 @@ class RegisterProjection(Projection[RegisterQueries]):
 
     @process_event.register
     def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        self._rows.clear()
         statements: list[tuple[str, list[Any]]] = []
         for number in e.certificate_numbers:
             statements += [
