@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     """Connections each PostgreSQL pool keeps (the application's, each read model's)."""
     postgres_max_overflow: int = 9
     """Connections each PostgreSQL pool may open beyond those it keeps, under load."""
-    postgres_connect_timeout: int = 2
+    postgres_connect_timeout: int = 5
     """Seconds a store call waits for a PostgreSQL connection before it counts as failed."""
 
     @field_validator("daily_jobs", "projections", mode="before")
