@@ -69,6 +69,10 @@ class ViewQueries(TrackingRecorder):
         """Where the store can, send a batch's statements without waiting on each answer."""
         return nullcontext()
 
+    def insert_tracking(self, tracking: Tracking) -> None:
+        """Record tracking alone (an event the projection ignores), in the batch if open."""
+        self.write([], tracking)
+
     @abstractmethod
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a query and return its rows as dicts."""
@@ -127,10 +131,6 @@ class SQLiteView(ViewQueries, SQLiteTrackingRecorder):
                 curs.execute(sql, params)
             self._batch.tracking = tracking
 
-    def insert_tracking(self, tracking: Tracking) -> None:
-        """Record tracking alone (an event the projection ignores), in the batch if open."""
-        self.write([], tracking)
-
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a query and return its rows as dicts (seeing the batch's rows, if open)."""
         if self._batch.cursor is not None:
@@ -164,10 +164,6 @@ class PostgresView(ViewQueries, PostgresTrackingRecorder):
     def _pipelined(self, curs: Any) -> AbstractContextManager[Any]:
         """psycopg's pipeline mode: a batch's writes go out without a round trip each."""
         return curs.connection.pipeline()  # type: ignore[no-any-return]
-
-    def insert_tracking(self, tracking: Tracking) -> None:
-        """Record tracking alone (an event the projection ignores), in the batch if open."""
-        self.write([], tracking)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a query and return its rows as dicts (seeing the batch's rows, if open)."""
