@@ -112,22 +112,32 @@ class OrganizationIndexProjection(Projection[OrganizationIndexQueries]):
         # first: remembering it spares a query per event. A restart begins a fresh memory.
         self._usccs: dict[str, str | None] = {}
 
-    def _uscc_of(self, originator_id: str) -> str | None:
+    def _uscc_of(self, originator_id: str, created: bool = False) -> str | None:
         if originator_id not in self._usccs:
-            if len(self._usccs) >= USCC_MEMORY:
-                self._usccs.clear()
-            self._usccs[originator_id] = self.view.uscc_of(originator_id)
+            if created:
+                # A first event not handled below creates a record of no organization
+                # (a user, a document, a numbering): the index will never hold it.
+                self._remember(originator_id, None)
+                return None
+            self._remember(originator_id, self.view.uscc_of(originator_id))
         return self._usccs[originator_id]
+
+    def _remember(self, originator_id: str, uscc: str | None) -> None:
+        if len(self._usccs) >= USCC_MEMORY:
+            self._usccs.clear()
+        self._usccs[originator_id] = uscc
 
     @singledispatchmethod
     def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
         """An event of a known aggregate is listed under its organization."""
-        uscc = self._uscc_of(str(domain_event.originator_id))
+        uscc = self._uscc_of(
+            str(domain_event.originator_id), created=domain_event.originator_version == 1
+        )
         statements = [] if uscc is None else [_event_row(domain_event, tracking, uscc)]
         self.view.write(statements, tracking)
 
     def _created(self, e: Any, tracking: Tracking, uscc: str | None, kind: str) -> None:
-        self._usccs[str(e.originator_id)] = uscc or None
+        self._remember(str(e.originator_id), uscc or None)
         if not uscc:
             self.view.write([], tracking)
             return

@@ -211,6 +211,10 @@ class PostgresRetentionView(RetentionQueries, PostgresView):
     """Retention on PostgreSQL."""
 
 
+MEMORY = 200_000
+"""Records whose row the projection remembers before it starts afresh."""
+
+
 class RetentionProjection(Projection[RetentionQueries]):
     """Keeps the retention rows."""
 
@@ -218,18 +222,64 @@ class RetentionProjection(Projection[RetentionQueries]):
     every_event = True
     """Its catch-all handler counts every event towards its record's retention row."""
 
+    def __init__(self, view: RetentionQueries) -> None:
+        super().__init__(view)
+        # Which row each record counts towards, and each certificate's number and current
+        # cycle, remembered as this projection writes them: that spares a query per event.
+        # An application's row is re-keyed when its certificate's cycle opens, so the members
+        # of application rows are remembered by row as well. A restart begins a fresh memory.
+        self._rows: dict[str, str | None] = {}
+        self._application_members: dict[str, list[str]] = {}
+        self._numbers: dict[str, str] = {}
+        self._cycles: dict[str, int] = {}
+
+    def _remember(self, aggregate_id: str, key: str | None) -> None:
+        if len(self._rows) >= MEMORY:
+            self._rows.clear()
+            self._application_members.clear()
+        self._rows[aggregate_id] = key
+        if key is not None and key.startswith("application:"):
+            self._application_members.setdefault(key, []).append(aggregate_id)
+
+    def _row_of(self, aggregate_id: str, created: bool = False) -> str | None:
+        if aggregate_id not in self._rows:
+            # A first event not handled below creates a record that joins no row (a user, a
+            # document): no query can find it a row.
+            self._remember(aggregate_id, None if created else self.view.row_of(aggregate_id))
+        return self._rows[aggregate_id]
+
+    def _current_cycle(self, number: str) -> int | None:
+        if number not in self._cycles:
+            cycle = self.view.current_cycle(number)
+            if cycle is None:
+                return None
+            self._remember_cycle(number, cycle)
+        return self._cycles[number]
+
+    def _remember_cycle(self, number: str, cycle: int) -> None:
+        if len(self._cycles) >= MEMORY:
+            self._cycles.clear()
+        self._cycles[number] = cycle
+
     @singledispatchmethod
     def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
         """An event of a known record adds one to its row's count."""
-        self.view.write(self._count(domain_event), tracking)
+        key = self._row_of(
+            str(domain_event.originator_id), created=domain_event.originator_version == 1
+        )
+        self.view.write(self._counted(key), tracking)
 
     def _count(self, e: Any) -> list[Statement]:
-        key = self.view.row_of(str(e.originator_id))
+        return self._counted(self._row_of(str(e.originator_id)))
+
+    @staticmethod
+    def _counted(key: str | None) -> list[Statement]:
         if key is None:
             return []
         return [("UPDATE retention_rows SET records = records + 1 WHERE row_key = ?", [key])]
 
     def _join(self, e: Any, key: str | None, kind: str) -> list[Statement]:
+        self._remember(str(e.originator_id), key)
         if key is None:
             return []
         return [
@@ -271,16 +321,16 @@ class RetentionProjection(Projection[RetentionQueries]):
     @process_event.register
     def _planned(self, e: Audit.Planned, tracking: Tracking) -> None:
         if e.application_id is not None:
-            key = self.view.row_of(e.application_id)
+            key = self._row_of(e.application_id)
         else:
             assert e.certificate_number is not None
-            cycle = self.view.current_cycle(e.certificate_number)
+            cycle = self._current_cycle(e.certificate_number)
             key = None if cycle is None else cycle_key(e.certificate_number, cycle)
         self.view.write(self._join(e, key, "audit"), tracking)
 
     @process_event.register
     def _decided(self, e: Decision.Made, tracking: Tracking) -> None:
-        key = self.view.row_of(e.audit_id)
+        key = self._row_of(e.audit_id)
         statements = self._join(e, key, "decision")
         if key is not None and e.outcome == "refuse" and key.startswith("application:"):
             statements.append(
@@ -293,20 +343,20 @@ class RetentionProjection(Projection[RetentionQueries]):
 
     @process_event.register
     def _opened(self, e: CorrectiveAction.Opened, tracking: Tracking) -> None:
-        self.view.write(self._join(e, self.view.row_of(e.audit_id), "corrective_action"), tracking)
+        self.view.write(self._join(e, self._row_of(e.audit_id), "corrective_action"), tracking)
 
     @process_event.register
     def _appeal(self, e: Appeal.Received, tracking: Tracking) -> None:
         key = None
         subject = e.subject
         if subject.get("decision_id"):
-            key = self.view.row_of(str(subject["decision_id"]))
+            key = self._row_of(str(subject["decision_id"]))
         elif subject.get("certificate_number"):
             number = str(subject["certificate_number"])
-            cycle = self.view.current_cycle(number)
+            cycle = self._current_cycle(number)
             key = None if cycle is None else cycle_key(number, cycle)
         elif subject.get("application_id"):
-            key = self.view.row_of(str(subject["application_id"]))
+            key = self._row_of(str(subject["application_id"]))
         statements = self._join(e, key, "appeal")
         if e.organization_uscc:
             statements.append(
@@ -336,7 +386,7 @@ class RetentionProjection(Projection[RetentionQueries]):
         key = None
         if e.certificate_numbers:
             number = e.certificate_numbers[0]
-            cycle = self.view.current_cycle(number)
+            cycle = self._current_cycle(number)
             key = None if cycle is None else cycle_key(number, cycle)
         self.view.write(self._join(e, key, "notice"), tracking)
 
@@ -390,22 +440,26 @@ class RetentionProjection(Projection[RetentionQueries]):
                 ("UPDATE retention_rows SET records = records + 1 WHERE row_key = ?", [key])
             )
         if application_id is not None:
-            # The application and its audit, decision and corrective actions join the cycle.
+            # The application and its audit, decision and corrective actions join the cycle
+            # (where the application's row is still there), written without reading it back.
             old = application_key(application_id)
-            existing = self.view.row(old)
-            if existing is not None:
-                statements += [
-                    ("UPDATE retention_members SET row_key = ? WHERE row_key = ?", [key, old]),
-                    (
-                        "UPDATE retention_rows SET records = records + ? WHERE row_key = ?",
-                        [int(existing["records"]), key],
-                    ),
-                    ("DELETE FROM retention_rows WHERE row_key = ?", [old]),
-                ]
+            statements += [
+                ("UPDATE retention_members SET row_key = ? WHERE row_key = ?", [key, old]),
+                (
+                    "UPDATE retention_rows SET records = records + COALESCE((SELECT records"
+                    " FROM retention_rows WHERE row_key = ?), 0) WHERE row_key = ?",
+                    [old, key],
+                ),
+                ("DELETE FROM retention_rows WHERE row_key = ?", [old]),
+            ]
+            for member in self._application_members.pop(old, []):
+                if self._rows.get(member) == old:
+                    self._rows[member] = key
         return statements
 
     @process_event.register
     def _issued(self, e: Certificate.Issued, tracking: Tracking) -> None:
+        self._remember_certificate(str(e.originator_id), e.number, 1)
         statements = [
             (
                 "INSERT INTO retention_certificates (number, certificate_id, cycle)"
@@ -419,16 +473,29 @@ class RetentionProjection(Projection[RetentionQueries]):
         self.view.write(statements, tracking)
 
     def _certificate(self, e: Any) -> tuple[str, int]:
-        row = self.view.rows(
-            "SELECT number, cycle FROM retention_certificates WHERE certificate_id = ?",
-            [str(e.originator_id)],
-        )[0]
-        return str(row["number"]), int(row["cycle"])
+        certificate_id = str(e.originator_id)
+        number = self._numbers.get(certificate_id)
+        cycle = None if number is None else self._cycles.get(number)
+        if number is None or cycle is None:
+            row = self.view.rows(
+                "SELECT number, cycle FROM retention_certificates WHERE certificate_id = ?",
+                [certificate_id],
+            )[0]
+            number, cycle = str(row["number"]), int(row["cycle"])
+            self._remember_certificate(certificate_id, number, cycle)
+        return number, cycle
+
+    def _remember_certificate(self, certificate_id: str, number: str, cycle: int) -> None:
+        if len(self._numbers) >= MEMORY:
+            self._numbers.clear()
+        self._numbers[certificate_id] = number
+        self._remember_cycle(number, cycle)
 
     @process_event.register
     def _recertified(self, e: Certificate.Recertified, tracking: Tracking) -> None:
         number, cycle = self._certificate(e)
         old = cycle_key(number, cycle)
+        self._remember_cycle(number, cycle + 1)
         statements: list[Statement] = [
             ("UPDATE retention_rows SET ended = ? WHERE row_key = ?", [True, old]),
             (

@@ -61,13 +61,19 @@ class ViewQueries(TrackingRecorder):
                 yield
                 # Tracking only grows, so the last event's record stands for the batch's.
                 if self._batch.tracking is not None:
-                    self._insert_tracking(curs, self._batch.tracking)  # type: ignore[attr-defined]
+                    self._insert_tracking(  # type: ignore[attr-defined]
+                        self._own_cursor(curs), self._batch.tracking
+                    )
             finally:
                 self._batch.cursor, self._batch.tracking = None, None
 
     def _pipelined(self, curs: Any) -> AbstractContextManager[Any]:
         """Where the store can, send a batch's statements without waiting on each answer."""
         return nullcontext()
+
+    def _own_cursor(self, curs: Any) -> Any:
+        """A cursor of the batch's transaction for a statement whose answer is read."""
+        return curs
 
     def insert_tracking(self, tracking: Tracking) -> None:
         """Record tracking alone (an event the projection ignores), in the batch if open."""
@@ -165,11 +171,18 @@ class PostgresView(ViewQueries, PostgresTrackingRecorder):
         """psycopg's pipeline mode: a batch's writes go out without a round trip each."""
         return curs.connection.pipeline()  # type: ignore[no-any-return]
 
+    def _own_cursor(self, curs: Any) -> Any:
+        """A fresh cursor on the batch's connection: in pipeline mode the answers of writes
+        still in flight land on the cursor that sent them, after a later execute on it has
+        begun, so a statement whose answer is read must not share that cursor."""
+        return curs.connection.cursor()
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a query and return its rows as dicts (seeing the batch's rows, if open)."""
         if self._batch.cursor is not None:
-            self._batch.cursor.execute(_pg(sql), params)
-            return [dict(row) for row in self._batch.cursor.fetchall()]
+            with self._own_cursor(self._batch.cursor) as curs:
+                curs.execute(_pg(sql), params)
+                return [dict(row) for row in curs.fetchall()]
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(_pg(sql), params)
             return [dict(row) for row in curs.fetchall()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -59,3 +60,36 @@ def test_inside_a_batch_the_projection_sees_its_own_rows_and_readers_see_them_at
         # and once the batch commits, everyone sees the row and the last tracking record
         assert reader.submit(_probe_rows, view).result() == [{"cursor": 900_003}]
         assert view.max_tracking_id(PROBE) == 4
+
+
+
+def _answered_writes(cursor: int) -> list[Statement]:
+    # Two writes whose answers nobody reads, the second's large: PostgreSQL sends the first
+    # answer when the second fills its buffer, so in pipeline mode that answer arrives while
+    # the next statement is being sent.
+    return [
+        ("UPDATE register_changes SET change = change WHERE cursor = ?", [cursor]),
+        (
+            "UPDATE register_changes SET change = change WHERE cursor = ? RETURNING cursor, ?",
+            [cursor, "x" * 20_000],
+        ),
+    ]
+
+
+def test_inside_a_batch_a_read_and_the_tracking_get_their_own_answers_not_a_write_s(
+    services: Services,
+) -> None:
+    # given the register's view and one probe row
+    view = services.read_models.view("register")
+    view.write([_change(900_005)], Tracking(PROBE, 5))
+    # when a batch writes, waits for the writes' answers to arrive, and reads
+    with view.batched():
+        view.write(_answered_writes(900_005), Tracking(PROBE, 6))
+        time.sleep(0.2)
+        # then the read gets its own rows
+        assert _probe_rows(view) == [{"cursor": 900_005}]
+        # and when the batch's last writes are answered just before it ends
+        view.write(_answered_writes(900_005), Tracking(PROBE, 7))
+        time.sleep(0.2)
+    # then its tracking record is written with it
+    assert view.max_tracking_id(PROBE) == 7
