@@ -37,7 +37,11 @@ def serve(
 
 
 @cli.command()
-def projector() -> None:
+def projector(
+    only: str | None = typer.Option(
+        None, help="comma-separated read models to run, e.g. register,retention (default: all)"
+    ),
+) -> None:
     """Run only the projections (beside API processes started with ECPSC_PROJECTIONS=off)."""
     from ecpsc.store import eventsourcing_env, open_backoffice
     from projections.runner import ReadModels
@@ -45,7 +49,14 @@ def projector() -> None:
     configure_logging(fmt=Settings().log_format)
     settings = Settings()
     open_backoffice(settings).close()  # creates and protects the event table before following it
-    read_models = ReadModels(eventsourcing_env(settings), postgres=settings.is_postgres)
+    names = None if only is None else [n.strip() for n in only.split(",") if n.strip()]
+    try:
+        read_models = ReadModels(
+            eventsourcing_env(settings), postgres=settings.is_postgres, only=names
+        )
+    except KeyError as error:
+        typer.echo(str(error.args[0]), err=True)
+        raise typer.Exit(code=2) from None
     read_models.run()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

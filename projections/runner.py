@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
@@ -29,9 +30,21 @@ RESTART_SECONDS = 1.0
 class ReadModels:
     """One process's read models: their views, and their runners where this process runs them."""
 
-    def __init__(self, env: dict[str, str], *, postgres: bool) -> None:
+    def __init__(
+        self, env: dict[str, str], *, postgres: bool, only: Collection[str] | None = None
+    ) -> None:
+        """`only` names the read models whose runners `run` starts (default: all of them)."""
+        known = [m.projection_class.name for m in PROJECTIONS]
+        unknown = set(only or ()) - set(known)
+        if unknown:
+            raise KeyError(
+                f"no read model named {', '.join(sorted(unknown))} (there are {', '.join(known)})"
+            )
         self._env = env
         self._postgres = postgres
+        self._run = tuple(
+            m for m in PROJECTIONS if only is None or m.projection_class.name in only
+        )
         self._runners: dict[str, ProjectionRunner[Any, Any]] = {}
         self._views: dict[str, ViewQueries] = {}
         self._stopping = threading.Event()
@@ -59,14 +72,14 @@ class ReadModels:
     def run(self) -> None:
         """Start a runner for every read model, restarted whenever it stops on an error."""
         # Side by side: each runner spends most of its start waiting on its connections.
-        with ThreadPoolExecutor(max_workers=len(PROJECTIONS)) as pool:
-            list(pool.map(self._start_runner, PROJECTIONS))
+        with ThreadPoolExecutor(max_workers=len(self._run)) as pool:
+            list(pool.map(self._start_runner, self._run))
         self._supervisor = threading.Thread(target=self._supervise, daemon=True)
         self._supervisor.start()
 
     def _supervise(self) -> None:
         while not self._stopping.wait(RESTART_SECONDS):
-            for model in PROJECTIONS:
+            for model in self._run:
                 name = model.projection_class.name
                 runner = self._runners.get(name)
                 if runner is not None:
@@ -94,11 +107,13 @@ class ReadModels:
             model = next((m for m in PROJECTIONS if m.projection_class.name == name), None)
             if model is None:
                 raise KeyError(f"no read model named {name!r}")
-            factory = InfrastructureFactory.construct(Environment(name, self._env))
-            self._views[name] = cast(
-                ViewQueries,
-                factory.tracking_recorder(self._view_class(model)),  # type: ignore[type-var]
-            )
+            # Constructing a view creates its tables: serialised with projector processes.
+            with schema_lock(self._env):
+                factory = InfrastructureFactory.construct(Environment(name, self._env))
+                self._views[name] = cast(
+                    ViewQueries,
+                    factory.tracking_recorder(self._view_class(model)),  # type: ignore[type-var]
+                )
         return self._views[name]
 
     def wait(self, notification_id: int | None, timeout: float = 10.0) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from collections import Counter
@@ -14,9 +15,16 @@ from domain.people import DEADLINE_JOBS_ID
 from domain.uscc import is_valid_uscc
 from ecpsc import integrity
 from ecpsc.cli import cli
-from ecpsc.demo_data import StoreNotEmpty, draw_organizations, fill
+from ecpsc.demo_data import (
+    ProjectorProcesses,
+    StoreNotEmpty,
+    draw_organizations,
+    fill,
+    settings_env,
+)
 from ecpsc.services import Services
 from ecpsc.settings import Settings
+from projections.registry import PROJECTIONS
 from tests.conftest import TODAY
 
 CHINESE_COMPANY = re.compile(r"^[\u4e00-\u9fff]+有限公司$")
@@ -86,3 +94,35 @@ def test_the_same_seed_makes_the_same_organizations() -> None:
     assert names(1) == names(1)
     assert names(1) != names(2)
     assert len({uscc for _, uscc, _ in names(1)}) == len(names(1))
+
+
+def test_the_projector_groups_run_every_read_model_once() -> None:
+    """Given the read models, when demo-data splits them over projector processes, then each
+    one is in exactly one group and no group is empty."""
+    groups = ProjectorProcesses.groups()
+    names = [name for group in groups for name in group]
+    assert sorted(names) == sorted(m.projection_class.name for m in PROJECTIONS)
+    assert all(groups)
+
+
+def test_a_child_process_s_settings_are_the_parent_s(settings: Settings) -> None:
+    """Given the settings of a run, when they are passed to a child process as ECPSC_*
+    variables, then the child reads the same settings."""
+    pinned = settings.model_copy(update={"today": TODAY, "projections": False})
+    env = settings_env(pinned)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("ECPSC_")]:
+            patch.delenv(name)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        assert Settings() == pinned
+
+
+def test_a_projector_asked_for_an_unknown_read_model_says_which_exist(settings: Settings) -> None:
+    """Given a store, when `ecpsc projector --only` names a read model that does not exist,
+    then it exits with code 2 naming it and the read models there are, and runs nothing."""
+    env = {"ECPSC_DATABASE_URL": settings.database_url, "ECPSC_TODAY": TODAY.isoformat()}
+    result = CliRunner().invoke(cli, ["projector", "--only", "register,registry"], env=env)
+    assert result.exit_code == 2
+    assert "no read model named registry" in result.output
+    assert "retention" in result.output
