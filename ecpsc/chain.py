@@ -142,11 +142,14 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             )
             row = curs.fetchone()
             previous = row["hash"] if row else GENESIS
-            curs.executemany(
+            links = _links(previous, ids, stored_events)
+            # One statement for the whole transaction's links, not one per event.
+            curs.execute(
                 SQL(
-                    "INSERT INTO {chain} (notification_id, state_digest, hash) VALUES (%s, %s, %s)"
+                    "INSERT INTO {chain} (notification_id, state_digest, hash)"
+                    " SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[])"
                 ).format(chain=self.chain_table),
-                _links(previous, ids, stored_events),
+                [list(column) for column in zip(*links, strict=True)],
             )
         return ids
 

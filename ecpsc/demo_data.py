@@ -15,8 +15,11 @@ matter of minutes. The run is deterministic in its data for a seed (ids and toke
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -1144,6 +1147,16 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def _end_with_parent() -> None:
+    """In the child: be sent SIGTERM when the thread that started it ends, however it ends
+    (Linux; elsewhere `stop` alone ends the children)."""
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1
+
+
 class ProjectorProcesses:
     """`ecpsc projector` processes, one per group of read models, following the store."""
 
@@ -1169,6 +1182,7 @@ class ProjectorProcesses:
                 env=self._env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_end_with_parent,
             )
             self._processes.append((process, log))
 

@@ -51,6 +51,20 @@ def _buffered(subscription: ApplicationSubscription[Any]) -> bool:
         return False
 
 
+def nudge(runner: ProjectionRunner[Any, Any]) -> None:
+    """Have the runner's subscription look for new events now, as if notified.
+
+    A notification can be missed: 9.5's PostgreSQL subscription pulls once and LISTENs on
+    another thread, so events committed between the two would wait for the next write (and an
+    idle store may have none). The supervisor nudges every runner each second, so no event
+    waits longer than that. Reads 9.5's internals; on anything else it does nothing.
+    """
+    inner = getattr(getattr(runner, "_subscription", None), "subscription", None)
+    notified = getattr(inner, "_has_been_notified", None)
+    if isinstance(notified, Event):
+        notified.set()
+
+
 def topic_filter(projection: Projection[Any]) -> Callable[[str], bool]:
     """Whether the projection has a handler of its own for events of a topic (cached)."""
     if getattr(projection, "every_event", False):

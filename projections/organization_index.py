@@ -80,19 +80,19 @@ class PostgresOrganizationIndexView(OrganizationIndexQueries, PostgresView):
     """The index on PostgreSQL."""
 
 
-def _event_row(e: Any, tracking: Tracking, uscc: str) -> Statement:
-    return (
-        "INSERT INTO organization_events (cursor, uscc, originator_id, originator_version,"
-        " topic, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            tracking.notification_id,
-            uscc,
-            str(e.originator_id),
-            e.originator_version,
-            get_topic(type(e)),
-            e.timestamp.isoformat(),
-        ],
-    )
+def _event_row(e: Any, tracking: Tracking, uscc: str) -> list[Any]:
+    return [
+        tracking.notification_id,
+        uscc,
+        str(e.originator_id),
+        e.originator_version,
+        get_topic(type(e)),
+        e.timestamp.isoformat(),
+    ]
+
+
+ROWS_PER_INSERT = 100
+"""Event rows per INSERT statement (600 parameters: within SQLite's limit too)."""
 
 
 USCC_MEMORY = 200_000
@@ -111,6 +111,8 @@ class OrganizationIndexProjection(Projection[OrganizationIndexQueries]):
         # An aggregate's organization is fixed by its first event, which this projection sees
         # first: remembering it spares a query per event. A restart begins a fresh memory.
         self._usccs: dict[str, str | None] = {}
+        # The open batch's event rows, inserted together at its end.
+        self._rows: list[list[Any]] = []
 
     def _uscc_of(self, originator_id: str, created: bool = False) -> str | None:
         if originator_id not in self._usccs:
@@ -133,25 +135,50 @@ class OrganizationIndexProjection(Projection[OrganizationIndexQueries]):
         uscc = self._uscc_of(
             str(domain_event.originator_id), created=domain_event.originator_version == 1
         )
-        statements = [] if uscc is None else [_event_row(domain_event, tracking, uscc)]
-        self.view.write(statements, tracking)
+        with self.view.batched():
+            if uscc is not None:
+                self._add(_event_row(domain_event, tracking, uscc))
+            self.view.write([], tracking)
+
+    def _add(self, row: list[Any]) -> None:
+        """An event row, written with the batch's others at its end."""
+        if self.view.defer(self._rows_written):
+            self._rows.clear()  # left by a batch that failed
+        self._rows.append(row)
+
+    def _rows_written(self) -> list[Statement]:
+        """The event rows gathered so far, as multi-row INSERTs; none are left gathered."""
+        rows, self._rows = self._rows, []
+        statements: list[Statement] = []
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            chunk = rows[start : start + ROWS_PER_INSERT]
+            statements.append(
+                (
+                    "INSERT INTO organization_events (cursor, uscc, originator_id,"
+                    " originator_version, topic, recorded_at) VALUES "
+                    + ", ".join("(?, ?, ?, ?, ?, ?)" for _ in chunk),
+                    [value for row in chunk for value in row],
+                )
+            )
+        return statements
 
     def _created(self, e: Any, tracking: Tracking, uscc: str | None, kind: str) -> None:
         self._remember(str(e.originator_id), uscc or None)
         if not uscc:
             self.view.write([], tracking)
             return
-        self.view.write(
-            [
-                (
-                    "INSERT INTO organization_aggregates (originator_id, uscc, kind)"
-                    " VALUES (?, ?, ?)",
-                    [str(e.originator_id), uscc, kind],
-                ),
-                _event_row(e, tracking, uscc),
-            ],
-            tracking,
-        )
+        with self.view.batched():
+            self._add(_event_row(e, tracking, uscc))
+            self.view.write(
+                [
+                    (
+                        "INSERT INTO organization_aggregates (originator_id, uscc, kind)"
+                        " VALUES (?, ?, ?)",
+                        [str(e.originator_id), uscc, kind],
+                    ),
+                ],
+                tracking,
+            )
 
     @process_event.register
     def _application(self, e: CertificationApplication.Submitted, tracking: Tracking) -> None:

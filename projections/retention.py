@@ -10,6 +10,7 @@ opens the next cycle. Each event adds one record to its aggregate's row.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -232,6 +233,8 @@ class RetentionProjection(Projection[RetentionQueries]):
         self._application_members: dict[str, list[str]] = {}
         self._numbers: dict[str, str] = {}
         self._cycles: dict[str, int] = {}
+        # Records counted in the open batch, by row: written as one UPDATE per row at its end.
+        self._counts: Counter[str] = Counter()
 
     def _remember(self, aggregate_id: str, key: str | None) -> None:
         if len(self._rows) >= MEMORY:
@@ -267,27 +270,40 @@ class RetentionProjection(Projection[RetentionQueries]):
         key = self._row_of(
             str(domain_event.originator_id), created=domain_event.originator_version == 1
         )
-        self.view.write(self._counted(key), tracking)
+        with self.view.batched():
+            self._counted(key)
+            self.view.write([], tracking)
 
     def _count(self, e: Any) -> list[Statement]:
-        return self._counted(self._row_of(str(e.originator_id)))
+        self._counted(self._row_of(str(e.originator_id)))
+        return []
 
-    @staticmethod
-    def _counted(key: str | None) -> list[Statement]:
-        if key is None:
-            return []
-        return [("UPDATE retention_rows SET records = records + 1 WHERE row_key = ?", [key])]
+    def _counted(self, key: str | None) -> None:
+        """One more record on the row, written with the batch's other counts at its end."""
+        if key is not None:
+            if self.view.defer(self._counts_written):
+                self._counts.clear()  # left by a batch that failed
+            self._counts[key] += 1
+
+    def _counts_written(self) -> list[Statement]:
+        """The counts gathered so far, as statements; none are left gathered."""
+        statements: list[Statement] = [
+            ("UPDATE retention_rows SET records = records + ? WHERE row_key = ?", [n, key])
+            for key, n in self._counts.items()
+        ]
+        self._counts.clear()
+        return statements
 
     def _join(self, e: Any, key: str | None, kind: str) -> list[Statement]:
         self._remember(str(e.originator_id), key)
         if key is None:
             return []
+        self._counted(key)
         return [
             (
                 "INSERT INTO retention_members (aggregate_id, row_key, kind) VALUES (?, ?, ?)",
                 [str(e.originator_id), key, kind],
             ),
-            ("UPDATE retention_rows SET records = records + 1 WHERE row_key = ?", [key]),
         ]
 
     @process_event.register
@@ -444,6 +460,7 @@ class RetentionProjection(Projection[RetentionQueries]):
             # (where the application's row is still there), written without reading it back.
             old = application_key(application_id)
             statements += [
+                *self._counts_written(),  # the old row's count is complete before it moves
                 ("UPDATE retention_members SET row_key = ? WHERE row_key = ?", [key, old]),
                 (
                     "UPDATE retention_rows SET records = records + COALESCE((SELECT records"
@@ -513,9 +530,8 @@ class RetentionProjection(Projection[RetentionQueries]):
     def _certificate_event(self, e: Any, tracking: Tracking, end: date | None) -> None:
         number, cycle = self._certificate(e)
         key = cycle_key(number, cycle)
-        statements: list[Statement] = [
-            ("UPDATE retention_rows SET records = records + 1 WHERE row_key = ?", [key])
-        ]
+        statements: list[Statement] = []
+        self._counted(key)
         if end is not None:
             statements.append(
                 (

@@ -18,7 +18,7 @@ from eventsourcing.utils import Environment
 
 from domain.backoffice import BackOffice
 from ecpsc.store import schema_lock
-from projections.batching import BatchingProjectionRunner
+from projections.batching import BatchingProjectionRunner, nudge
 from projections.registry import PROJECTIONS, ReadModel
 from projections.view import ViewQueries
 
@@ -84,6 +84,7 @@ class ReadModels:
                 runner = self._runners.get(name)
                 if runner is not None:
                     if not runner.is_interrupted.is_set():
+                        nudge(runner)
                         continue
                     try:
                         runner.run_forever(timeout=0)

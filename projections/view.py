@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -32,6 +32,11 @@ class _Batch(threading.local):
     cursor: Any = None
     tracking: Tracking | None = None
     """The position of the batch's last event, recorded once, just before it commits."""
+    deferred: list[Callable[[], Sequence[Statement]]]
+    """What gives the statements written once at the batch's end (see `ViewQueries.defer`)."""
+
+    def __init__(self) -> None:
+        self.deferred = []
 
 
 class ViewQueries(TrackingRecorder):
@@ -57,8 +62,13 @@ class ViewQueries(TrackingRecorder):
             self._pipelined(curs),
         ):
             self._batch.cursor, self._batch.tracking = curs, None
+            self._batch.deferred.clear()
             try:
                 yield
+                for deferred in self._batch.deferred:
+                    statements = deferred()
+                    if statements and self._batch.tracking is not None:
+                        self.write(statements, self._batch.tracking)
                 # Tracking only grows, so the last event's record stands for the batch's.
                 if self._batch.tracking is not None:
                     self._insert_tracking(  # type: ignore[attr-defined]
@@ -66,6 +76,18 @@ class ViewQueries(TrackingRecorder):
                     )
             finally:
                 self._batch.cursor, self._batch.tracking = None, None
+                self._batch.deferred.clear()
+
+    def defer(self, statements: Callable[[], Sequence[Statement]]) -> bool:
+        """Have `statements()` written once, at the end of the open batch, before its tracking;
+        whether this is its first deferral in the batch (state kept for an earlier batch that
+        failed is stale then). A projection gathers there what many events add to few rows."""
+        if self._batch.cursor is None:
+            raise RuntimeError("statements are deferred to the end of an open batch")
+        if statements in self._batch.deferred:
+            return False
+        self._batch.deferred.append(statements)
+        return True
 
     def _pipelined(self, curs: Any) -> AbstractContextManager[Any]:
         """Where the store can, send a batch's statements without waiting on each answer."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from eventsourcing.persistence import Tracking
 
 from ecpsc.services import Services
 from projections.view import Statement
+from tests.factories import VALID_USCCS
 
 PROBE = "BatchProbe"
 """A tracking name of its own, so the probe never meets the running projections' records."""
@@ -93,3 +95,21 @@ def test_inside_a_batch_a_read_and_the_tracking_get_their_own_answers_not_a_writ
         time.sleep(0.2)
     # then its tracking record is written with it
     assert view.max_tracking_id(PROBE) == 7
+
+
+@pytest.mark.store("postgres")
+def test_an_event_whose_notification_was_missed_still_reaches_the_read_models(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the running read models, and a write that sends no NOTIFY (as when it commits
+    # between a subscription's first pull and its LISTEN)
+    recorder = type(services.backoffice.recorder)
+    monkeypatch.setattr(recorder, "_notify_channel", lambda self, curs: None)
+    # when a command is recorded
+    services.backoffice.list_on_watchlist(
+        VALID_USCCS[1], "serious_illegal", "国家企业信用信息公示系统", date(2026, 11, 22),
+        services.backoffice.bootstrap_admin(),
+    )  # fmt: skip
+    last = services.backoffice.recorder.max_notification_id()
+    # then every read model applies it within a few seconds all the same
+    services.read_models.wait(last, timeout=5.0)
