@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from ecpsc.outage import fewer_attempts
+from projections.notification_cache import cache_of
 from projections.sqlite_subscription import SubscribableSQLiteApplicationRecorder
 
 GENESIS = "0" * 64
@@ -115,12 +116,15 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     # Fail within seconds, not ~25 s, while PostgreSQL is down (ecpsc.outage).
     insert_events = fewer_attempts(PostgresApplicationRecorder.insert_events)
     select_events = fewer_attempts(PostgresApplicationRecorder.select_events)
-    select_notifications = fewer_attempts(PostgresApplicationRecorder.select_notifications)
+    _select_notifications = fewer_attempts(PostgresApplicationRecorder.select_notifications)
     max_notification_id = fewer_attempts(PostgresApplicationRecorder.max_notification_id)
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.chain_table = Identifier(datastore.schema, CHAIN_TABLE)
+        where = datastore.pool.kwargs
+        self._log = (where["host"], where["port"], where["dbname"], datastore.schema,
+                     events_table_name)  # fmt: skip
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {chain} ("
@@ -128,6 +132,28 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 " state_digest TEXT NOT NULL,"
                 " hash TEXT NOT NULL)"
             ).format(chain=self.chain_table)
+        )
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """The library's query; what subscriptions ask ("after n", every topic) comes from the
+        process's cache of the log, shared by its read models (projections.notification_cache)."""
+        if start is not None and stop is None and not topics and not inclusive_of_start:
+            return cache_of(self._log).after(start, limit, self._select_after)
+        return self._select_notifications(  # type: ignore[no-any-return]
+            start, limit, stop, topics, inclusive_of_start=inclusive_of_start
+        )
+
+    def _select_after(self, start: int, limit: int) -> Sequence[Notification]:
+        return self._select_notifications(  # type: ignore[no-any-return]
+            start, limit, inclusive_of_start=False
         )
 
     def _fetch_ids_after_insert_events(

@@ -27,6 +27,7 @@ from domain.people import Actor
 from ecpsc.chain import state_digest
 from ecpsc.services import Services
 from ecpsc.store import DISPOSED_EVENTS
+from projections.notification_cache import forget_all
 
 TOMBSTONE_KEY = "_disposed_"
 TOMBSTONE_PREFIX = b'{"' + TOMBSTONE_KEY.encode() + b'"'
@@ -206,6 +207,7 @@ def _overwrite(services: Services, disposal_id: str, aggregate_ids: list[UUID]) 
                         stored.originator_version,
                     ),
                 )
+    forget_all()  # pages of the log this process keeps hold the content disposed of
 
 
 def disposed_events(services_or_recorder: Any) -> dict[tuple[str, int], str]:
