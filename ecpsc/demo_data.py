@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
@@ -136,6 +136,8 @@ class BatchedBackOffice(BackOffice):
     def __init__(self, env: EnvType | None = None, today: Callable[[], date] | None = None):
         self.held: dict[UUID, Aggregate] = {}
         self.known_ids: set[UUID] = set()
+        self.documents: BatchedDocuments | None = None
+        """Documents the held events name: made durable before the events are written."""
         self._pending: ProcessingEvent[UUID] = ProcessingEvent()
         self.events_written = 0
         super().__init__(env=env, today=today)
@@ -175,7 +177,10 @@ class BatchedBackOffice(BackOffice):
         return []
 
     def flush(self) -> int:
-        """Write every held event in one transaction; the number written."""
+        """Write the documents the held events name, then every held event in one
+        transaction; the number of events written."""
+        if self.documents is not None:
+            self.documents.commit()
         pending, self._pending = self._pending, ProcessingEvent()
         if pending.events:
             recordings = self._record(pending)
@@ -197,6 +202,13 @@ def open_batched_backoffice(settings: Settings) -> BatchedBackOffice:
             backoffice.close()
             raise
     return backoffice
+
+
+class BatchedDocuments(Protocol):
+    """A document store whose puts are made durable in batches, before the events naming them."""
+
+    def commit(self) -> None:
+        """Make the documents put so far durable."""
 
 
 class BatchedDirectoryDocumentStore(DirectoryDocumentStore):
@@ -253,7 +265,7 @@ class BatchedPostgresDocumentStore(PostgresDocumentStore):
         return digest
 
     def commit(self) -> None:
-        """Write the documents held and make them durable."""
+        """Write the documents held, in one statement, and make them durable."""
         held, self._held = self._held, {}
         with self._kept.conn.cursor() as cursor:
             cursor.executemany(
@@ -1099,25 +1111,22 @@ def fill(
             staff.setdefault(member.role, []).append(member)
         organizations = draw_organizations(random.Random(seed), certificates, today)
         writer = DemoWriter(backoffice, documents, staff, seed)
-
-        def flush() -> None:
-            documents.commit()
-            backoffice.flush()
+        backoffice.documents = documents
 
         for index, org in enumerate(organizations, start=1):
             writer.write(index, org)
             if index % BATCH_ORGANIZATIONS == 0:
-                flush()
+                backoffice.flush()
             if index % PROGRESS_EVERY == 0:
                 rate = index / (time.monotonic() - started)
                 progress(
                     f"{index:,} organizations, {backoffice.events_written:,} events "
                     f"({rate:,.0f} organizations/s)"
                 )
-        flush()
+        backoffice.flush()
         if writer.sweep_candidates:
             backoffice.sweep(today, writer.sweep_candidates)
-            flush()
+            backoffice.flush()
         report.write_seconds = time.monotonic() - started
         _catch_up(backoffice, read_models, progress, projectors.check)
         report.organizations = len(organizations)
