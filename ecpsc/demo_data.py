@@ -89,6 +89,9 @@ PROJECTOR_GROUPS: tuple[tuple[str, ...], ...] = (
 """On PostgreSQL, the read models of each projector process that follows the writing (the rest
 go to one more): in processes of their own they use both cores, where ten runners in one
 interpreter would share one. Balanced by their rebuild times over 20,000 certificates."""
+PROCESSES_FROM = 5_000
+"""Below this many certificates the read models follow in the writing process: starting three
+processes (and their ~40 connections) costs more than it saves."""
 PROJECTOR_STOP_SECONDS = 30.0
 KEPT_TYPES = (User, CertificateNumbering)
 """Aggregates kept in memory across batches: the staff (read by every plan) and the numbering."""
@@ -1086,9 +1089,13 @@ def fill(
     certificates: int,
     seed: int = 1,
     progress: Callable[[str], None] = print,
+    projector_processes: bool | None = None,
 ) -> Report:
     """Write `certificates` certified organizations (and their company) into an empty store,
-    then wait for the read models to show them all."""
+    then wait for the read models to show them all; they follow in projector processes on
+    PostgreSQL from PROCESSES_FROM certificates (or as `projector_processes` says)."""
+    if projector_processes is None:
+        projector_processes = certificates >= PROCESSES_FROM
     started = time.monotonic()
     backoffice = open_batched_backoffice(settings)
     documents: BatchedPostgresDocumentStore | BatchedDirectoryDocumentStore = (
@@ -1100,7 +1107,7 @@ def fill(
     projectors = ProjectorProcesses(settings)
     try:
         _ensure_no_organizations(backoffice)
-        if settings.is_postgres:
+        if settings.is_postgres and projector_processes:
             projectors.start()
         else:
             read_models.run()
@@ -1170,7 +1177,13 @@ class ProjectorProcesses:
     """`ecpsc projector` processes, one per group of read models, following the store."""
 
     def __init__(self, settings: Settings) -> None:
-        self._env = {**os.environ, **settings_env(settings)}
+        # A runner holds a connection to listen, one to pull and one to write; one more each
+        # for a burst is enough, and keeps a run within PostgreSQL's 100 connections.
+        self._env = {
+            **os.environ,
+            **settings_env(settings),
+            "ECPSC_POSTGRES_MAX_OVERFLOW": str(min(settings.postgres_max_overflow, 1)),
+        }
         self._processes: list[tuple[subprocess.Popen[bytes], Any]] = []
 
     @staticmethod

@@ -70,12 +70,21 @@ class ReadModels:
             stand_in.datastore.close()  # type: ignore[attr-defined]
 
     def run(self) -> None:
-        """Start a runner for every read model, restarted whenever it stops on an error."""
+        """Start a runner for every read model, restarted whenever it stops on an error (or
+        fails to start: the store may be busy or down)."""
         # Side by side: each runner spends most of its start waiting on its connections.
         with ThreadPoolExecutor(max_workers=len(self._run)) as pool:
-            list(pool.map(self._start_runner, self._run))
+            list(pool.map(self._try_start_runner, self._run))
         self._supervisor = threading.Thread(target=self._supervise, daemon=True)
         self._supervisor.start()
+
+    def _try_start_runner(self, model: ReadModel) -> None:
+        try:
+            self._start_runner(model)
+        except Exception as error:
+            log.warning(
+                "projection %s not started (%s); retrying", model.projection_class.name, error
+            )
 
     def _supervise(self) -> None:
         while not self._stopping.wait(RESTART_SECONDS):

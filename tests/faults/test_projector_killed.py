@@ -20,7 +20,8 @@ from ecpsc.settings import Settings
 from tests.conftest import TODAY
 
 KILLS = 8
-CERTIFICATES = 120
+CERTIFICATES = 400
+"""Enough events (~9,000) that kills land while the faster read models are still at work."""
 FINISH_SECONDS = 120
 START_SECONDS = 30
 
