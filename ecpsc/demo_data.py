@@ -378,6 +378,24 @@ def _street_address(rng: random.Random, district: District) -> str:
     return f"{district.prefix}{rng.choice(STREETS)}{rng.randint(1, 999)}号{rng.choice(BUILDINGS)}"
 
 
+# Tries of a two-character trade name before a three-character one: one city and industry
+# have only 60 × 59 two-character names, which a run of a million certificates exhausts.
+TWO_CHARACTER_TRIES = 8
+
+
+def draw_company_name(rng: random.Random, city: str, word: str, taken: set[str]) -> tuple[str, str]:
+    """A company name not yet `taken` (then taken), and its trade name in pinyin."""
+    tries = 0
+    while True:
+        length = 2 if tries < TWO_CHARACTER_TRIES else 3
+        tries += 1
+        picked = rng.sample(TRADE_CHARACTERS, length)
+        name = f"{city}{''.join(c for c, _ in picked)}{word}有限公司"
+        if name not in taken:
+            taken.add(name)
+            return name, "".join(py for _, py in picked)
+
+
 def draw_organizations(rng: random.Random, certificates: int, today: date) -> list[Organization]:
     """Everyone the run will write, with their fates; certified ones in order of issue."""
     refused = max(1, certificates * 3 // 100)
@@ -388,12 +406,9 @@ def draw_organizations(rng: random.Random, certificates: int, today: date) -> li
     for index in range(certificates + refused + in_progress):
         district = rng.choice(DISTRICTS)
         industry = rng.choice(INDUSTRIES)
-        while True:
-            (a, a_py), (b, b_py) = rng.sample(TRADE_CHARACTERS, 2)
-            name = f"{district.city.removesuffix('市')}{a}{b}{industry.word}有限公司"
-            if name not in names:
-                names.add(name)
-                break
+        name, trade_py = draw_company_name(
+            rng, district.city.removesuffix("市"), industry.word, names
+        )
         person, email_name = _person(rng)
         site_count = rng.choice((0, 0, 0, 0, 0, 1, 2, 3, 4, 6, 9, 12, 16))
         sites = []
@@ -425,7 +440,7 @@ def draw_organizations(rng: random.Random, certificates: int, today: date) -> li
                 contact={
                     "name": person,
                     "phone": _phone(rng),
-                    "email": f"{email_name}@{a_py}{b_py}-{industry.pinyin}.com.cn",
+                    "email": f"{email_name}@{trade_py}-{industry.pinyin}.com.cn",
                 },
                 sites=sites,
                 kind=kind,

@@ -16,8 +16,10 @@ from domain.uscc import is_valid_uscc
 from ecpsc import integrity
 from ecpsc.cli import cli
 from ecpsc.demo_data import (
+    TRADE_CHARACTERS,
     ProjectorProcesses,
     StoreNotEmpty,
+    draw_company_name,
     draw_organizations,
     fill,
     settings_env,
@@ -94,6 +96,27 @@ def test_the_same_seed_makes_the_same_organizations() -> None:
     assert names(1) == names(1)
     assert names(1) != names(2)
     assert len({uscc for _, uscc, _ in names(1)}) == len(names(1))
+
+
+def test_when_a_city_s_two_character_names_are_all_taken_a_three_character_one_is_drawn() -> None:
+    """Given every two-character trade name of one city and trade taken (a million-certificate
+    run takes them), when another name is drawn there, then it is new, with three characters."""
+    taken = {
+        f"杭州{a}{b}电器有限公司"
+        for a, _ in TRADE_CHARACTERS
+        for b, _ in TRADE_CHARACTERS
+        if a != b
+    }
+    before = set(taken)
+    rng = random.Random(7)
+
+    drawn = [draw_company_name(rng, "杭州", "电器", taken) for _ in range(50)]
+
+    names = [name for name, _ in drawn]
+    assert len(set(names)) == 50 and not set(names) & before
+    assert all(len(name) == len("杭州") + 3 + len("电器有限公司") for name in names)
+    assert all(CHINESE_COMPANY.match(name) for name in names)
+    assert all(pinyin.isascii() and pinyin.isalpha() for _, pinyin in drawn)
 
 
 def test_the_projector_groups_run_every_read_model_once() -> None:
