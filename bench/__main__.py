@@ -24,6 +24,7 @@ from typing import Any
 from bench import append, catch_up, data, history, http_load, memory, register_load, report, sweep
 from bench.processes import Redis, System
 from bench.report import Row
+from bench.timing import Outcome
 from ecpsc.settings import Settings
 from ecpsc.store import eventsourcing_env, open_backoffice
 from projections.runner import ReadModels
@@ -32,6 +33,8 @@ DEFAULT_ADMIN_URL = os.environ.get(
     "ECPSC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 RESULTS = Path(__file__).with_name("results")
+# In the order they run; the peak memory rows always close the run.
+MEASURES = ("catch-up", "append", "http", "register", "history", "sweep")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -60,7 +63,25 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="events of the organization whose history is timed (default 1,000)",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
+    parser.add_argument(
+        "--only",
+        type=_measures,
+        default=MEASURES,
+        help=f"comma-separated measures to run, of {','.join(MEASURES)} (default all)",
+    )
     return parser.parse_args(argv)
+
+
+def _measures(text: str) -> tuple[str, ...]:
+    """The measures named in `text`, in the run's order; an unknown name is an error."""
+    names = {n.strip() for n in text.split(",") if n.strip()}
+    unknown = names - set(MEASURES)
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown measure {', '.join(sorted(unknown)) or '(none)'}: "
+            f"choose from {','.join(MEASURES)}"
+        )
+    return tuple(m for m in MEASURES if m in names)
 
 
 class Run:
@@ -143,6 +164,7 @@ class Run:
             "data": {"certificates": certificates, "events": events, "source": self.source},
             "seconds_per_measure": args.seconds,
             "clients": args.clients,
+            "measures": list(args.only),
         }
         settings = self.settings()
         env = eventsourcing_env(settings)
@@ -150,47 +172,57 @@ class Run:
         redis = Redis(self.work / "logs")
         system = System(self.env(), self.work / "logs", redis.url)
         watch = data.ConnectionWatch(self.admin_url, self.dbname)
+        only = args.only
         try:
-            self.step("register catch-up and rebuild")
-            self.rows += catch_up.measure(backoffice, env, self.admin_url, f"{self.dbname}_reg")
-            read_models = ReadModels(env, postgres=True)
-            try:
-                last_swept, _ = sweep.journal(backoffice)
-                day, due = sweep.pick_day(
-                    read_models, max(self.today, last_swept or self.today), certificates
-                )
-            finally:
-                read_models.close()
+            if "catch-up" in only:
+                self.step("register catch-up and rebuild")
+                self.rows += catch_up.measure(backoffice, env, self.admin_url, f"{self.dbname}_reg")
+            day, due = self.today, 0
+            if "sweep" in only:
+                read_models = ReadModels(env, postgres=True)
+                try:
+                    last_swept, _ = sweep.journal(backoffice)
+                    day, due = sweep.pick_day(
+                        read_models, max(self.today, last_swept or self.today), certificates
+                    )
+                finally:
+                    read_models.close()
             self.step("starting the API, projector and worker")
             system.start(worker_today=day.isoformat())
-            self.step("append rates")
-            rows, direct = append.measure(
-                backoffice, self.url, self.today, args.seconds, self.warmup
-            )
-            self.rows += rows
-            self.wait_for_projector()
-            self.step("the command over HTTP")
-            self.rows += http_load.measure(
-                system.base_url, self.token, self.today, direct, args.seconds, self.warmup
-            )
-            self.wait_for_projector()
-            self.step("register lookups and searches")
-            self.rows += register_load.measure(
-                system.base_url, self.url, args.clients, args.seconds, self.warmup
-            )
-            self.step("an organization's history")
-            self.rows += history.measure(
-                backoffice,
-                self.url,
-                system.base_url,
-                self.token,
-                self.today,
-                args.seconds,
-                args.history_events,
-            )
-            self.wait_for_projector()
-            self.step(f"the daily sweep as of {day.isoformat()}")
-            self.rows += sweep.measure(backoffice, day, due, certificates, redis.url, settings)
+            direct: dict[int, Outcome] = {}
+            if "append" in only or "http" in only:
+                self.step("append rates")
+                rows, direct = append.measure(
+                    backoffice, self.url, self.today, args.seconds, self.warmup
+                )
+                self.rows += rows if "append" in only else []
+                self.wait_for_projector()
+            if "http" in only:
+                self.step("the command over HTTP")
+                self.rows += http_load.measure(
+                    system.base_url, self.token, self.today, direct, args.seconds, self.warmup
+                )
+                self.wait_for_projector()
+            if "register" in only:
+                self.step("register lookups and searches")
+                self.rows += register_load.measure(
+                    system.base_url, self.url, args.clients, args.seconds, self.warmup
+                )
+            if "history" in only:
+                self.step("an organization's history")
+                self.rows += history.measure(
+                    backoffice,
+                    self.url,
+                    system.base_url,
+                    self.token,
+                    self.today,
+                    args.seconds,
+                    args.history_events,
+                )
+                self.wait_for_projector()
+            if "sweep" in only:
+                self.step(f"the daily sweep as of {day.isoformat()}")
+                self.rows += sweep.measure(backoffice, day, due, certificates, redis.url, settings)
             self.rows += memory.rows(system)
         finally:
             system.stop()
