@@ -125,6 +125,16 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         where = datastore.pool.kwargs
         self._log = (where["host"], where["port"], where["dbname"], datastore.schema,
                      events_table_name)  # fmt: skip
+        # The library's insert, with the events as four binary arrays instead of one text array
+        # of composites: quoting each composite's bytes in text took a fifth of a writer's time.
+        self._insert_columns_statement = SQL(
+            "INSERT INTO {table} AS t (originator_id, originator_version, topic, state)"
+            " SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[])"
+            " RETURNING notification_id"
+        ).format(
+            table=Identifier(datastore.schema, events_table_name),
+            id_type=Identifier(datastore.originator_id_type),
+        )
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {chain} ("
@@ -154,6 +164,21 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def _select_after(self, start: int, limit: int) -> Sequence[Notification]:
         return self._select_notifications(  # type: ignore[no-any-return]
             start, limit, inclusive_of_start=False
+        )
+
+    def _insert_stored_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(
+            self._insert_columns_statement,
+            [
+                [e.originator_id for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+            ],
         )
 
     def _fetch_ids_after_insert_events(
