@@ -212,12 +212,29 @@ def demo_data(
         1000, "--certificates", min=1, help="certified organizations to write"
     ),
     seed: int = typer.Option(1, help="the same seed writes the same data"),
+    read_models: str = typer.Option(
+        "",
+        "--read-models",
+        help="comma-separated read models to build while writing (default all); the others "
+        "catch up from the log when `ecpsc projector` or `ecpsc serve` next runs",
+    ),
 ) -> None:
     """Fill an empty store with demonstration data through the back office's commands."""
     from ecpsc.demo_data import StoreNotEmpty, fill, summary
+    from projections.registry import PROJECTIONS
 
+    followed = [name.strip() for name in read_models.split(",") if name.strip()] or None
+    known = [m.projection_class.name for m in PROJECTIONS]
+    if followed is not None and set(followed) - set(known):
+        unknown = ", ".join(sorted(set(followed) - set(known)))
+        raise typer.BadParameter(
+            f"no read model named {unknown} (there are {', '.join(known)})",
+            param_hint="--read-models",
+        )
     try:
-        report = fill(Settings(), certificates, seed, progress=typer.echo)
+        report = fill(
+            Settings(), certificates, seed, progress=typer.echo, read_models_followed=followed
+        )
     except StoreNotEmpty as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(code=2) from None

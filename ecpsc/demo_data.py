@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -1105,10 +1105,14 @@ def fill(
     seed: int = 1,
     progress: Callable[[str], None] = print,
     projector_processes: bool | None = None,
+    read_models_followed: Collection[str] | None = None,
 ) -> Report:
     """Write `certificates` certified organizations (and their company) into an empty store,
     then wait for the read models to show them all; they follow in projector processes on
-    PostgreSQL from PROCESSES_FROM certificates (or as `projector_processes` says)."""
+    PostgreSQL from PROCESSES_FROM certificates (or as `projector_processes` says).
+
+    `read_models_followed` names the read models built during the run (default all); the others
+    catch up from the log when a projector or `ecpsc serve` next runs."""
     if projector_processes is None:
         projector_processes = certificates >= PROCESSES_FROM
     started = time.monotonic()
@@ -1118,10 +1122,17 @@ def fill(
         if settings.is_postgres
         else BatchedDirectoryDocumentStore(settings.documents_path)
     )
-    read_models = ReadModels(eventsourcing_env(settings), postgres=settings.is_postgres)
-    projectors = ProjectorProcesses(settings)
+    read_models = ReadModels(
+        eventsourcing_env(settings), postgres=settings.is_postgres, only=read_models_followed
+    )
+    projectors = ProjectorProcesses(settings, read_models_followed)
     try:
         _ensure_no_organizations(backoffice)
+        if read_models_followed is not None:
+            progress(
+                f"building {', '.join(read_models_followed)} while writing; the other read "
+                "models catch up from the log when a projector next runs"
+            )
         if settings.is_postgres and projector_processes:
             projectors.start()
         else:
@@ -1150,7 +1161,7 @@ def fill(
             backoffice.sweep(today, writer.sweep_candidates)
             backoffice.flush()
         report.write_seconds = time.monotonic() - started
-        _catch_up(backoffice, read_models, progress, projectors.check)
+        _catch_up(backoffice, read_models, progress, projectors.check, read_models_followed)
         report.organizations = len(organizations)
         report.certificates = certificates
         report.events = backoffice.events_written
@@ -1191,7 +1202,7 @@ PR_SET_PDEATHSIG = 1
 class ProjectorProcesses:
     """`ecpsc projector` processes, one per group of read models, following the store."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, only: Collection[str] | None = None) -> None:
         # A runner holds a connection to listen, one to pull and one to write; one more each
         # for a burst is enough, and keeps a run within PostgreSQL's 100 connections.
         self._env = {
@@ -1200,19 +1211,25 @@ class ProjectorProcesses:
             "ECPSC_POSTGRES_MAX_OVERFLOW": str(min(settings.postgres_max_overflow, 1)),
         }
         self._processes: list[tuple[subprocess.Popen[bytes], Any]] = []
+        self._only = only
 
     @staticmethod
-    def groups() -> list[tuple[str, ...]]:
-        """PROJECTOR_GROUPS, and every other read model in one more group."""
+    def groups(only: Collection[str] | None = None) -> list[tuple[str, ...]]:
+        """PROJECTOR_GROUPS, and every other read model in one more group; of those `only`
+        names, when given."""
         grouped = {name for group in PROJECTOR_GROUPS for name in group}
         rest = tuple(
             m.projection_class.name for m in PROJECTIONS if m.projection_class.name not in grouped
         )
-        return [*PROJECTOR_GROUPS, *([rest] if rest else [])]
+        groups = [*PROJECTOR_GROUPS, *([rest] if rest else [])]
+        if only is None:
+            return groups
+        chosen = [tuple(name for name in group if name in only) for group in groups]
+        return [group for group in chosen if group]
 
     def start(self) -> None:
         """Start one projector process per group."""
-        for group in self.groups():
+        for group in self.groups(self._only):
             log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
             process = subprocess.Popen(
                 [sys.executable, "-m", "ecpsc", "projector", "--only", ",".join(group)],
@@ -1253,13 +1270,15 @@ def _catch_up(
     read_models: ReadModels,
     progress: Callable[[str], None],
     check: Callable[[], None] = lambda: None,
+    only: Collection[str] | None = None,
 ) -> None:
-    """Wait for every read model to apply the last event, saying how far behind they are."""
+    """Wait for every read model (or those `only` names) to apply the last event, saying how far
+    behind they are."""
     last = backoffice.recorder.max_notification_id()
     deadline_at = time.monotonic() + CATCH_UP_TIMEOUT_SECONDS
     while True:
         check()
-        lag = read_models.lag(last)
+        lag = {k: v for k, v in read_models.lag(last).items() if only is None or k in only}
         behind = max(lag.values(), default=0)
         if behind == 0:
             return

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from domain.backoffice import BackOffice
 from domain.people import DEADLINE_JOBS_ID
 from domain.uscc import is_valid_uscc
 from ecpsc import integrity
@@ -26,7 +27,9 @@ from ecpsc.demo_data import (
 )
 from ecpsc.services import Services
 from ecpsc.settings import Settings
+from ecpsc.store import eventsourcing_env, open_backoffice
 from projections.registry import PROJECTIONS
+from projections.runner import ReadModels
 from tests.conftest import TODAY
 
 CHINESE_COMPANY = re.compile(r"^[\u4e00-\u9fff]+有限公司$")
@@ -117,6 +120,64 @@ def test_when_a_city_s_two_character_names_are_all_taken_a_three_character_one_i
     assert all(len(name) == len("杭州") + 3 + len("电器有限公司") for name in names)
     assert all(CHINESE_COMPANY.match(name) for name in names)
     assert all(pinyin.isascii() and pinyin.isalpha() for _, pinyin in drawn)
+
+
+def test_read_models_not_followed_during_the_run_catch_up_afterwards(settings: Settings) -> None:
+    """Given demo-data told to build only the register while writing, when it has run, then the
+    register shows every certificate while the applications view is still empty; and when the
+    read models next run, the applications view catches up from the log."""
+    report = fill(settings, 5, seed=3, progress=quiet, read_models_followed=["register"])
+
+    env = eventsourcing_env(settings)
+    read_models = ReadModels(env, postgres=settings.is_postgres)
+    try:
+        register = read_models.view("register").rows("SELECT number FROM register_certificates")
+        applications = read_models.view("applications")
+        assert len(register) == report.certificates == 5
+        assert applications.rows("SELECT uscc FROM applications_view") == []
+
+        # The register followed the run to its last event.
+        last = read_models.view("register").max_tracking_id(BackOffice.name)
+        read_models.run()
+        read_models.wait(last, timeout=30)
+
+        caught_up = read_models.view("applications").rows(
+            "SELECT DISTINCT uscc FROM applications_view"
+        )
+        assert len(caught_up) == report.organizations
+    finally:
+        read_models.close()
+
+
+def test_demo_data_refuses_an_unknown_read_model_before_writing(settings: Settings) -> None:
+    """Given a misspelt read model, when demo-data is asked to follow it, then it exits 2 naming
+    the read models there are, and the store stays empty."""
+    env = {"ECPSC_DATABASE_URL": settings.database_url, "ECPSC_TODAY": TODAY.isoformat()}
+
+    result = CliRunner().invoke(
+        cli, ["demo-data", "--certificates", "1", "--read-models", "register,registr"], env=env
+    )
+
+    assert result.exit_code == 2
+    assert "no read model named registr" in result.output and "retention" in result.output
+    backoffice = open_backoffice(settings)
+    try:
+        assert not backoffice.recorder.max_notification_id()
+    finally:
+        backoffice.close()
+
+
+def test_the_projector_groups_of_some_read_models_keep_their_grouping() -> None:
+    """Given some read models named, when demo-data groups them into projector processes, then
+    each named one is in one group, grouped as in the full split, with no empty group."""
+    named = {"register", "appeals", "retention"}
+
+    groups = ProjectorProcesses.groups(named)
+
+    assert sorted(n for g in groups for n in g) == sorted(named) and all(groups)
+    full = ProjectorProcesses.groups()
+    assert all(any(set(g) <= set(f) for f in full) for g in groups)
+    assert len(groups) == 2  # register and appeals share a process; retention has its own
 
 
 def test_the_projector_groups_run_every_read_model_once() -> None:
