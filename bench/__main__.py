@@ -27,6 +27,7 @@ from bench.report import Row
 from bench.timing import Outcome
 from ecpsc.settings import Settings
 from ecpsc.store import eventsourcing_env, open_backoffice
+from projections.registry import PROJECTIONS
 from projections.runner import ReadModels
 
 DEFAULT_ADMIN_URL = os.environ.get(
@@ -69,7 +70,26 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=MEASURES,
         help=f"comma-separated measures to run, of {','.join(MEASURES)} (default all)",
     )
+    parser.add_argument(
+        "--read-models",
+        type=_names,
+        default=None,
+        help="comma-separated read models the projector runs (default all), for data whose "
+        "other read models were not built (`ecpsc demo-data --read-models`)",
+    )
     return parser.parse_args(argv)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """The read models named in `text`; an unknown name is an error."""
+    known = [m.projection_class.name for m in PROJECTIONS]
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = sorted(set(names) - set(known))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"no read model named {', '.join(unknown) or '(none)'}: there are {','.join(known)}"
+        )
+    return names
 
 
 def _measures(text: str) -> tuple[str, ...]:
@@ -146,7 +166,7 @@ class Run:
 
     def wait_for_projector(self) -> None:
         """Let the projector apply what the last measure wrote before the next one starts."""
-        waited = data.settle(self.url)
+        waited = data.settle(self.url, self.args.read_models)
         if waited > 1:
             self.step(f"waited {waited:.1f} s for the projector to catch up")
 
@@ -165,6 +185,7 @@ class Run:
             "seconds_per_measure": args.seconds,
             "clients": args.clients,
             "measures": list(args.only),
+            "read_models": list(args.read_models or []) or "all",
         }
         settings = self.settings()
         env = eventsourcing_env(settings)
@@ -188,7 +209,7 @@ class Run:
                 finally:
                     read_models.close()
             self.step("starting the API, projector and worker")
-            system.start(worker_today=day.isoformat())
+            system.start(worker_today=day.isoformat(), read_models=args.read_models)
             direct: dict[int, Outcome] = {}
             if "append" in only or "http" in only:
                 self.step("append rates")

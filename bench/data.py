@@ -6,6 +6,7 @@ import os
 import subprocess
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
@@ -127,9 +128,9 @@ class ConnectionWatch:
         return self.peak
 
 
-def settle(url: str, timeout: float = 900.0) -> float:
-    """Wait until every read model's tracking reaches the last event (the projector idle
-    again before a measure); the seconds waited."""
+def settle(url: str, read_models: Sequence[str] | None = None, timeout: float = 900.0) -> float:
+    """Wait until every read model's tracking (or that of `read_models`) reaches the last event
+    (the projector idle again before a measure); the seconds waited."""
     started = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         tables = [
@@ -138,6 +139,7 @@ def settle(url: str, timeout: float = 900.0) -> float:
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
                 " AND tablename LIKE '%\\_tracking'"
             ).fetchall()
+            if read_models is None or str(r[0]).removesuffix("_tracking") in read_models
         ]
         while time.perf_counter() - started < timeout:
             last_row = conn.execute("SELECT MAX(notification_id) FROM backoffice_events").fetchone()

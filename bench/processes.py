@@ -97,10 +97,14 @@ class System:
         env.update(extra)
         return env
 
-    def start(self, worker_today: str | None = None) -> None:
-        """Start the projector and API (and the worker when a broker is at hand); wait for them."""
+    def start(
+        self, worker_today: str | None = None, read_models: Sequence[str] | None = None
+    ) -> None:
+        """Start the projector (of `read_models`, default all) and API (and the worker when a
+        broker is at hand); wait for them."""
         self.logs.mkdir(parents=True, exist_ok=True)
-        projector = Process("projector", [ECPSC, "projector"], self._env(), self.logs)
+        only = ["--only", ",".join(read_models)] if read_models else []
+        projector = Process("projector", [ECPSC, "projector", *only], self._env(), self.logs)
         self.processes["projector"] = projector
         wait_until(
             lambda: "projector running" in projector.log_path.read_text(errors="replace"),
