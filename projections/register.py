@@ -8,6 +8,7 @@ the event's notification id, so a mirror resuming from its cursor never misses o
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -40,7 +41,7 @@ def effective_status(row: dict[str, Any], today: date) -> str:
 class RegisterQueries(ViewQueries):
     """The register's rows, its change feed, and its searches."""
 
-    ddl = (
+    ddl: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS register_certificates ("
         " number TEXT PRIMARY KEY,"
         " certificate_id TEXT NOT NULL UNIQUE,"
@@ -153,8 +154,23 @@ class RegisterQueries(ViewQueries):
         )
 
 
+GRAM_COUNTS = (
+    "CREATE TABLE IF NOT EXISTS register_gram_counts (gram TEXT PRIMARY KEY, n BIGINT NOT NULL)"
+)
+"""How many names hold each character and each pair of characters ('' counts every row): the
+total of a one- or two-character search without counting its matches (电器 is in one name in
+fifteen: 67,000 over a million certificates)."""
+
+
+def name_grams(name: str) -> set[str]:
+    """The characters and pairs of characters of a name (as register_grams gives them)."""
+    return {name[i : i + n] for n in (1, 2) for i in range(len(name) - n + 1)}
+
+
 class SQLiteRegisterView(RegisterQueries, SQLiteView):
     """The register on the embedded store."""
+
+    ddl: tuple[str, ...] = (*RegisterQueries.ddl, GRAM_COUNTS)
 
 
 # Names are mostly Chinese, and a two-character query (华为, 海尔) is the common case: pg_trgm
@@ -175,43 +191,16 @@ REGISTER_GRAMS_DDL = (
     # The page order, so a query matching many names reads its page in order and stops.
     "CREATE INDEX IF NOT EXISTS register_certificates_page_order"
     " ON register_certificates (issued_on DESC, number)",
-    # How many names hold each character and pair ('' counts every row), kept by a trigger in
-    # the row's own transaction: the total of a one- or two-character search without counting
-    # its matches (电器 is in one name in fifteen; a million-row register has 67,000).
-    "CREATE TABLE IF NOT EXISTS register_gram_counts (gram TEXT PRIMARY KEY, n BIGINT NOT NULL)",
+    # The gram counts (GRAM_COUNTS), counted from the rows already there when the table is new
+    # (a register built by an earlier version); the projection keeps them from then on.
     "DO $$ BEGIN"
-    " CREATE FUNCTION register_count_grams() RETURNS trigger LANGUAGE plpgsql AS $f$"
-    " BEGIN"
-    "  IF TG_OP = 'UPDATE' AND OLD.organization_name = NEW.organization_name THEN"
-    "   RETURN NULL;"
-    "  END IF;"
-    "  IF TG_OP IN ('UPDATE', 'DELETE') THEN"
-    "   UPDATE register_gram_counts AS c SET n = c.n - 1"
-    "    FROM unnest(register_grams(OLD.organization_name) || ''::text) AS g WHERE c.gram = g;"
-    "  END IF;"
-    "  IF TG_OP IN ('UPDATE', 'INSERT') THEN"
-    "   INSERT INTO register_gram_counts (gram, n)"
-    "    SELECT g, 1 FROM unnest(register_grams(NEW.organization_name) || ''::text) AS g"
-    "    ORDER BY g"
-    "   ON CONFLICT (gram) DO UPDATE SET n = register_gram_counts.n + 1;"
-    "  END IF;"
-    "  RETURN NULL;"
-    " END $f$;"
-    " EXCEPTION WHEN duplicate_function OR unique_violation THEN NULL;"
-    " END $$",
-    # The trigger and the count of the rows already there, in one transaction: CREATE TRIGGER
-    # holds off writers until it commits, so no row is counted twice or missed.
-    "DO $$ BEGIN"
-    " IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'register_gram_counts_kept') THEN"
-    "  CREATE TRIGGER register_gram_counts_kept"
-    "   AFTER INSERT OR DELETE OR UPDATE OF organization_name ON register_certificates"
-    "   FOR EACH ROW EXECUTE FUNCTION register_count_grams();"
-    "  DELETE FROM register_gram_counts;"
+    " IF to_regclass('register_gram_counts') IS NULL THEN"
+    f"  {GRAM_COUNTS};"
+    "  LOCK TABLE register_certificates IN SHARE MODE;"
     "  INSERT INTO register_gram_counts (gram, n)"
     "   SELECT g, count(*) FROM register_certificates,"
     "    unnest(register_grams(organization_name) || ''::text) AS g GROUP BY g;"
     " END IF;"
-    " EXCEPTION WHEN duplicate_object THEN NULL;"
     " END $$",
 )
 
@@ -295,6 +284,9 @@ def _change(event: Any, tracking: Tracking, number: str, change: str) -> tuple[s
 ROW_MEMORY = 200_000
 """Certificates whose register identity the projection remembers before it starts afresh."""
 
+GRAMS_PER_STATEMENT = 400
+"""Rows of one gram-count upsert (SQLite's 999 parameters bound its older versions)."""
+
 
 class RegisterProjection(Projection[RegisterQueries]):
     """Keeps the public register and its change feed."""
@@ -307,17 +299,47 @@ class RegisterProjection(Projection[RegisterQueries]):
         # issued: remembering them spares a query per status change. A restart, or a disposal,
         # begins a fresh memory.
         self._rows: dict[str, dict[str, Any]] = {}
+        # What the batch's names add to the gram counts, written once at the batch's end.
+        self._gram_deltas: Counter[str] = Counter()
 
     @singledispatchmethod
     def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
         """Events that do not change the register only advance the tracking."""
         self.view.write([], tracking)
 
+    def _count_name(self, name: str, delta: int) -> None:
+        """A name added to (1) or taken from (-1) the register, in the gram counts."""
+        if self.view.defer(self._gram_counts_written):
+            self._gram_deltas.clear()  # left by a batch that failed
+        self._gram_deltas.update(dict.fromkeys(name_grams(name) | {""}, delta))
+
+    def _gram_counts_written(self) -> list[tuple[str, list[Any]]]:
+        """The batch's gram deltas as upserts of up to GRAMS_PER_STATEMENT rows each."""
+        deltas = sorted((gram, n) for gram, n in self._gram_deltas.items() if n)
+        self._gram_deltas.clear()
+        statements = []
+        for start in range(0, len(deltas), GRAMS_PER_STATEMENT):
+            chunk = deltas[start : start + GRAMS_PER_STATEMENT]
+            statements.append(
+                (
+                    "INSERT INTO register_gram_counts (gram, n) VALUES "
+                    + ", ".join(["(?, ?)"] * len(chunk))
+                    + " ON CONFLICT (gram) DO UPDATE SET n = register_gram_counts.n + excluded.n",
+                    [value for pair in chunk for value in pair],
+                )
+            )
+        return statements
+
     @process_event.register
     def _issued(self, e: Certificate.Issued, tracking: Tracking) -> None:
+        with self.view.batched():
+            self._issue(e, tracking)
+
+    def _issue(self, e: Certificate.Issued, tracking: Tracking) -> None:
         org = e.organization
         self._remember(str(e.originator_id), {"number": e.number,
                        "organization_name": org["name"], "uscc": org["uscc"]})  # fmt: skip
+        self._count_name(org["name"], 1)
         self.view.write(
             [
                 (
@@ -448,7 +470,16 @@ class RegisterProjection(Projection[RegisterQueries]):
 
     @process_event.register
     def _recertified(self, e: Certificate.Recertified, tracking: Tracking) -> None:
+        with self.view.batched():
+            self._recertify(e, tracking)
+
+    def _recertify(self, e: Certificate.Recertified, tracking: Tracking) -> None:
         org = e.organization
+        row = self._row(e)
+        if row["organization_name"] != org["name"]:  # renamed between cycles
+            self._count_name(row["organization_name"], -1)
+            self._count_name(org["name"], 1)
+            self._remember(str(e.originator_id), {**row, "organization_name": org["name"]})
         self._status(
             e,
             tracking,
@@ -475,7 +506,19 @@ class RegisterProjection(Projection[RegisterQueries]):
 
     @process_event.register
     def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        with self.view.batched():
+            self._dispose(e, tracking)
+
+    def _dispose(self, e: Disposal.Recorded, tracking: Tracking) -> None:
         self._rows.clear()
+        if e.certificate_numbers:
+            marks = ", ".join("?" * len(e.certificate_numbers))
+            for row in self.view.rows(
+                "SELECT organization_name FROM register_certificates"
+                f" WHERE number IN ({marks})",
+                list(e.certificate_numbers),
+            ):
+                self._count_name(row["organization_name"], -1)
         statements: list[tuple[str, list[Any]]] = []
         for number in e.certificate_numbers:
             statements += [

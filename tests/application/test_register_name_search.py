@@ -3,7 +3,7 @@ PostgreSQL through an index of characters and character pairs, on the embedded s
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -11,8 +11,10 @@ from eventsourcing.persistence import Tracking
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.certificate import Certificate
+from domain.disposal import Disposal
 from ecpsc.services import Services
-from projections.register import PostgresRegisterView, query_grams
+from projections.register import PostgresRegisterView, RegisterProjection, query_grams
 
 NAMES = (
     "华为技术有限公司",
@@ -26,19 +28,34 @@ NAMES = (
 )
 
 
-def _register_rows(view: Any) -> None:
-    """Register rows as the projection writes them, under a tracking name of their own."""
+def _issued(serial: int, name: str) -> Certificate.Issued:
+    """A certificate issued to an organization of that name, as the projection receives it."""
+    return Certificate.Issued(
+        originator_id=Certificate.create_id(f"PROBE-{serial}"),
+        originator_version=1,
+        timestamp=datetime(2026, 1, 1, tzinfo=UTC),
+        originator_topic="domain.certificate:Certificate",
+        number=f"PROBE-{serial}",
+        organization={"name": name, "uscc": f"USCC{serial}", "address": ""},
+        scope="",
+        sites=[],
+        grade="five_star",
+        issued_on=date(2026, 1, serial % 28 + 1),
+        expires_on=date(2029, 1, 1),
+        audit_id="a",
+        decision_id="d",
+        application_id=None,
+        basis="initial",
+        by="probe",
+    )
+
+
+def _register_rows(view: Any) -> RegisterProjection:
+    """The NAMES on the register, through its projection, each event in its own transaction."""
+    projection = RegisterProjection(view)
     for serial, name in enumerate(NAMES, start=1):
-        view.write(
-            [(
-                "INSERT INTO register_certificates (number, certificate_id, organization_name,"
-                " uscc, address, scope, sites, grade, status, issued_on, expires_on,"
-                " last_modified, version) VALUES (?, ?, ?, ?, '', '', '[]', 'five_star',"
-                " 'valid', '2026-01-01', '2029-01-01', '2026-01-01T00:00:00+00:00', 1)",
-                [f"PROBE-{serial}", f"probe-{serial}", name, f"USCC{serial}"],
-            )],
-            Tracking("SearchProbe", serial),
-        )  # fmt: skip
+        projection.process_event(_issued(serial, name), Tracking("SearchProbe", serial))
+    return projection
 
 
 def test_every_substring_of_a_name_finds_exactly_the_names_holding_it(
@@ -99,7 +116,9 @@ def test_a_name_holding_a_query_holds_all_the_query_s_pairs(name: str, data: Any
 
 
 def _gram_counts(view: Any) -> dict[str, int]:
-    return {r["gram"]: int(r["n"]) for r in view.rows("SELECT gram, n FROM register_gram_counts")}
+    """The gram counts of names the register holds (a gram no name holds any more is left out)."""
+    rows = view.rows("SELECT gram, n FROM register_gram_counts")
+    return {r["gram"]: int(r["n"]) for r in rows if int(r["n"])}
 
 
 def _counted(names: list[str]) -> dict[str, int]:
@@ -111,51 +130,78 @@ def _counted(names: list[str]) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.store("postgres")
-def test_the_gram_counts_follow_every_row_added_renamed_and_removed(services: Services) -> None:
-    """Given register rows, when one is renamed (a recertification) and one removed (a
-    disposal), then the gram counts say how many names hold each character and pair."""
+def test_the_gram_counts_follow_every_certificate_issued_renamed_and_disposed_of(
+    services: Services,
+) -> None:
+    """Given certificates on the register, when one is recertified under a new name and one is
+    disposed of, in one batch, then the gram counts say how many names hold each character and
+    pair, and a search's total is that count."""
     view = services.read_models.view("register")
-    _register_rows(view)
-    assert {k: v for k, v in _gram_counts(view).items() if v} == _counted(list(NAMES))
+    projection = _register_rows(view)
+    assert _gram_counts(view) == _counted(list(NAMES))
+    first = _issued(1, NAMES[0])
+    renamed = Certificate.Recertified(
+        originator_id=first.originator_id,
+        originator_version=2,
+        timestamp=datetime(2029, 1, 1, tzinfo=UTC),
+        decision_id="d2",
+        audit_id="a2",
+        application_id=None,
+        reissued_on=date(2028, 12, 1),
+        cycle_starts_on=date(2029, 1, 1),
+        expires_on=date(2032, 1, 1),
+        grade="five_star",
+        organization={"name": "华为终端有限公司", "uscc": "USCC1", "address": ""},
+        scope="",
+        sites=[],
+        next_surveillance_due=None,
+        rulebook_version="test",
+        by="probe",
+    )
+    disposed = Disposal.Recorded(
+        originator_id=Disposal.create_id("probe-row"),
+        originator_version=1,
+        timestamp=datetime(2029, 2, 1, tzinfo=UTC),
+        originator_topic="domain.disposal:Disposal",
+        row_key="probe-row",
+        uscc="USCC3",
+        reason="retention ended",
+        records=[],
+        documents=[],
+        certificate_numbers=["PROBE-3"],
+        application_ids=[],
+        retain_until=date(2029, 1, 1),
+        disposed_on=date(2029, 2, 1),
+        by="probe",
+    )
 
-    view.write(
-        [
-            ("UPDATE register_certificates SET organization_name = ? WHERE number = ?",
-             ["华为终端有限公司", "PROBE-1"]),
-            ("UPDATE register_certificates SET status = 'expired' WHERE number = ?", ["PROBE-2"]),
-            ("DELETE FROM register_certificates WHERE number = ?", ["PROBE-3"]),
-        ],
-        Tracking("SearchProbe", 100),
-    )  # fmt: skip
+    with view.batched():
+        projection.process_event(renamed, Tracking("SearchProbe", 100))
+        projection.process_event(disposed, Tracking("SearchProbe", 101))
 
-    names = ["华为终端有限公司", *NAMES[1:2], *NAMES[3:]]
-    assert {k: v for k, v in _gram_counts(view).items() if v} == _counted(names)
+    names = ["华为终端有限公司", NAMES[1], *NAMES[3:]]
+    assert _gram_counts(view) == _counted(names)
     rows, total = view.search(today=date(2026, 11, 28), q="有限")
     assert total == sum("有限" in n for n in names) == len(rows)
+    assert view.certificate("PROBE-1")["organization_name"] == "华为终端有限公司"
 
 
 @pytest.mark.store("postgres")
-def test_rows_written_before_the_counts_existed_are_counted_once(services: Services) -> None:
-    """Given register rows written while there was no gram-count trigger (a register built by
-    an earlier version), when the read model's tables are set up again, then every row is
-    counted once, and rows written afterwards are counted by the trigger."""
+def test_a_register_built_before_the_counts_existed_is_counted_once(services: Services) -> None:
+    """Given a register built by a version without gram counts, when the read model's tables
+    are set up again (as each process starting does), then every name is counted once, and
+    certificates issued afterwards are counted by the projection."""
     view = services.read_models.view("register")
+    projection = _register_rows(view)
     with view.datastore.transaction(commit=True) as curs:
-        curs.execute("DROP TRIGGER register_gram_counts_kept ON register_certificates")
-        curs.execute("DELETE FROM register_gram_counts")
-    _register_rows(view)
-    assert _gram_counts(view) == {}
+        curs.execute("DROP TABLE register_gram_counts")
 
     view.create_table()
-    view.create_table()  # and again, as every process starting does
+    view.create_table()
 
     assert _gram_counts(view) == _counted(list(NAMES))
-    view.write(
-        [("DELETE FROM register_certificates WHERE number = ?", ["PROBE-8"])],
-        Tracking("SearchProbe", 100),
-    )
-    assert _gram_counts(view)["华"] == _counted(list(NAMES))["华"] - 1
+    projection.process_event(_issued(50, "华美"), Tracking("SearchProbe", 50))
+    assert _gram_counts(view) == _counted([*NAMES, "华美"])
 
 
 @pytest.mark.store("postgres")
