@@ -90,6 +90,10 @@ PROJECTOR_GROUPS: tuple[tuple[str, ...], ...] = (
 go to one more): in processes of their own they use both cores, where ten runners in one
 interpreter would share one. Balanced by their rebuild times over 20,000 certificates."""
 PROCESSES_FROM = 5_000
+ANALYZE_FROM = 50_000
+"""Events written before PostgreSQL's statistics are first refreshed, then each time the log
+has doubled: a bulk load outruns autovacuum (or runs where it is off), and a log without
+statistics reads each record by a parallel scan instead of its index."""
 """Below this many certificates the read models follow in the writing process: starting three
 processes (and their ~40 connections) costs more than it saves."""
 PROJECTOR_STOP_SECONDS = 30.0
@@ -1146,10 +1150,14 @@ def fill(
         writer = DemoWriter(backoffice, documents, staff, seed)
         backoffice.documents = documents
 
+        next_analyze = ANALYZE_FROM
         for index, org in enumerate(organizations, start=1):
             writer.write(index, org)
             if index % BATCH_ORGANIZATIONS == 0:
                 backoffice.flush()
+                if settings.is_postgres and backoffice.events_written >= next_analyze:
+                    _analyze(backoffice)
+                    next_analyze = 2 * backoffice.events_written
             if index % PROGRESS_EVERY == 0:
                 rate = index / (time.monotonic() - started)
                 progress(
@@ -1173,6 +1181,12 @@ def fill(
         if isinstance(documents, BatchedPostgresDocumentStore):
             documents.close()
         backoffice.close()
+
+
+def _analyze(backoffice: BackOffice) -> None:
+    """Refresh PostgreSQL's statistics of the store's tables."""
+    with backoffice.recorder.datastore.transaction(commit=True) as curs:  # type: ignore[attr-defined]
+        curs.execute("ANALYZE")
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

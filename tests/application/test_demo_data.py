@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from domain.backoffice import BackOffice
 from domain.people import DEADLINE_JOBS_ID
 from domain.uscc import is_valid_uscc
-from ecpsc import integrity
+from ecpsc import demo_data, integrity
 from ecpsc.cli import cli
 from ecpsc.demo_data import (
     TRADE_CHARACTERS,
@@ -147,6 +147,30 @@ def test_read_models_not_followed_during_the_run_catch_up_afterwards(settings: S
         assert len(caught_up) == report.organizations
     finally:
         read_models.close()
+
+
+@pytest.mark.store("postgres")
+def test_a_long_run_refreshes_postgresql_s_statistics_as_the_log_grows(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a PostgreSQL store whose statistics are never refreshed by autovacuum (a bulk
+    load, or a server with it off), when demo-data writes past ANALYZE_FROM events, then the
+    event log has been analyzed: its records are read by their index, not a parallel scan."""
+    monkeypatch.setattr(demo_data, "ANALYZE_FROM", 1)
+
+    fill(settings, 60, seed=1, progress=quiet)
+
+    backoffice = open_backoffice(settings)
+    try:
+        with backoffice.recorder.datastore.transaction(commit=False) as curs:  # type: ignore[attr-defined]
+            curs.execute(
+                "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = %s",
+                [backoffice.recorder.events_table_name],  # type: ignore[attr-defined]
+            )
+            row = curs.fetchone()
+    finally:
+        backoffice.close()
+    assert row is not None and row["last_analyze"] is not None
 
 
 def test_demo_data_refuses_an_unknown_read_model_before_writing(settings: Settings) -> None:
