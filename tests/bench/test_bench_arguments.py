@@ -25,3 +25,20 @@ def test_an_unknown_or_empty_measure_is_refused_naming_the_choices(text: str) ->
     with pytest.raises(argparse.ArgumentTypeError) as refused:
         _measures(text)
     assert ",".join(MEASURES) in str(refused.value)
+
+
+def test_the_projector_runs_every_read_model_unless_told() -> None:
+    """Given no --read-models, when read, then none is named (the projector runs them all); given
+    some, they are kept in the order given."""
+    assert _arguments([]).read_models is None
+    assert _arguments(["--read-models", "register, retention"]).read_models == (
+        "register",
+        "retention",
+    )
+
+
+def test_an_unknown_read_model_is_refused_naming_those_there_are() -> None:
+    """Given a misspelt read model, when the arguments are read, then argparse exits 2."""
+    with pytest.raises(SystemExit) as exited:
+        _arguments(["--read-models", "registr"])
+    assert exited.value.code == 2
