@@ -113,8 +113,21 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     write their events, and so their links, one after another in notification order.
     """
 
+    def _insert_in_one_transaction(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """The library's insert (table lock, NOTIFY, one INSERT, the ids) without pipeline mode:
+        in pipeline mode psycopg 3.3 hangs on an INSERT of some 20 MB (the server waits for the
+        rest of the message, the client for its results), which one large flush sends."""
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return None
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+
     # Fail within seconds, not ~25 s, while PostgreSQL is down (ecpsc.outage).
-    insert_events = fewer_attempts(PostgresApplicationRecorder.insert_events)
+    insert_events = fewer_attempts(_insert_in_one_transaction)
     select_events = fewer_attempts(PostgresApplicationRecorder.select_events)
     _select_notifications = fewer_attempts(PostgresApplicationRecorder.select_notifications)
     max_notification_id = fewer_attempts(PostgresApplicationRecorder.max_notification_id)
