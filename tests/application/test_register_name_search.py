@@ -125,7 +125,7 @@ def _counted(names: list[str]) -> dict[str, int]:
     """What the gram counts should say of these names: each gram once per name holding it."""
     counts: dict[str, int] = {"": len(names)}
     for name in names:
-        for gram in {name[k : k + n] for n in (1, 2) for k in range(len(name) - n + 1)}:
+        for gram in {name[k : k + n] for n in range(1, 5) for k in range(len(name) - n + 1)}:
             counts[gram] = counts.get(gram, 0) + 1
     return counts
 
@@ -208,12 +208,14 @@ def test_a_register_built_before_the_counts_existed_is_counted_once(services: Se
 def test_a_page_read_in_page_order_is_the_page_the_pair_index_finds(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Given register rows, when one- and two-character searches read their pages in page
+    """Given register rows, when searches by one to four characters read their pages in page
     order (as common ones do on a large register), then every page and total is the one the
     pair index gives."""
     view = services.read_models.view("register")
     _register_rows(view)
-    queries = sorted({n[k : k + m] for n in NAMES for m in (1, 2) for k in range(len(n) - m + 1)})
+    queries = sorted(
+        {n[k : k + m] for n in NAMES for m in range(1, 5) for k in range(len(n) - m + 1)}
+    )
 
     def pages(in_page_order: bool) -> list[tuple[list[str], int]]:
         monkeypatch.setattr(view, "_reads_in_page_order", lambda *_: in_page_order)
