@@ -27,7 +27,7 @@ from bench.report import Row
 from bench.timing import Outcome
 from ecpsc.settings import Settings
 from ecpsc.store import eventsourcing_env, open_backoffice
-from projections.registry import PROJECTIONS
+from projections.registry import unknown_read_models
 from projections.runner import ReadModels
 
 DEFAULT_ADMIN_URL = os.environ.get(
@@ -82,13 +82,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _names(text: str) -> tuple[str, ...]:
     """The read models named in `text`; an unknown name is an error."""
-    known = [m.projection_class.name for m in PROJECTIONS]
     names = tuple(n.strip() for n in text.split(",") if n.strip())
-    unknown = sorted(set(names) - set(known))
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"no read model named {', '.join(unknown) or '(none)'}: there are {','.join(known)}"
-        )
+    unknown = unknown_read_models(names) if names else "name at least one read model"
+    if unknown:
+        raise argparse.ArgumentTypeError(unknown)
     return names
 
 

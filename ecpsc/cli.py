@@ -221,16 +221,12 @@ def demo_data(
 ) -> None:
     """Fill an empty store with demonstration data through the back office's commands."""
     from ecpsc.demo_data import StoreNotEmpty, fill, summary
-    from projections.registry import PROJECTIONS
+    from projections.registry import unknown_read_models
 
     followed = [name.strip() for name in read_models.split(",") if name.strip()] or None
-    known = [m.projection_class.name for m in PROJECTIONS]
-    if followed is not None and set(followed) - set(known):
-        unknown = ", ".join(sorted(set(followed) - set(known)))
-        raise typer.BadParameter(
-            f"no read model named {unknown} (there are {', '.join(known)})",
-            param_hint="--read-models",
-        )
+    unknown = unknown_read_models(followed or ())
+    if unknown:
+        raise typer.BadParameter(unknown, param_hint="--read-models")
     try:
         report = fill(
             Settings(), certificates, seed, progress=typer.echo, read_models_followed=followed

@@ -105,7 +105,14 @@ class RegisterQueries(ViewQueries):
         """Certificates by name substring, uscc, status (expiry by date included) and grade."""
         where: list[str] = []
         params: list[Any] = []
-        if q:
+        counted = None
+        if q and not (uscc or status or grade):
+            counted = self._counted_name(q, offset + limit)
+        if counted is not None:
+            _, condition, values = counted
+            where.append(condition)
+            params.extend(values)
+        elif q:
             condition, values = self._name_condition(q)
             where.append(condition)
             params.extend(values)
@@ -125,17 +132,26 @@ class RegisterQueries(ViewQueries):
             where.append("status = ?")
             params.append(status)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        total = self.rows(f"SELECT COUNT(*) AS n FROM register_certificates{clause}", params)
+        if counted is not None:
+            total = counted[0]
+        else:
+            counts = self.rows(f"SELECT COUNT(*) AS n FROM register_certificates{clause}", params)
+            total = int(counts[0]["n"])
         rows = self.rows(
             f"SELECT * FROM register_certificates{clause} ORDER BY issued_on DESC, number"
             " LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return rows, int(total[0]["n"])
+        return rows, total
 
     def _name_condition(self, q: str) -> tuple[str, list[Any]]:
         """The WHERE condition finding names that contain `q` (a scan, on the embedded store)."""
         return "organization_name LIKE ? ESCAPE '\\'", [_like_pattern(q)]
+
+    def _counted_name(self, q: str, reach: int) -> tuple[int, str, list[Any]] | None:
+        """Where the store keeps the count of names holding `q`: that total, and the condition
+        finding the first `reach` of them soonest; None to count the matches."""
+        return None
 
     def notices(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Public withdrawal notices of certificates that could not be recovered (7.3.2)."""
@@ -245,24 +261,11 @@ class PostgresRegisterView(RegisterQueries, PostgresView):
             [query_grams(q), _like_pattern(q)],
         )
 
-    def search(
-        self,
-        *,
-        today: date,
-        q: str | None = None,
-        uscc: str | None = None,
-        status: str | None = None,
-        grade: str | None = None,
-        offset: int = 0,
-        limit: int = 20,
-    ) -> tuple[list[dict[str, Any]], int]:
-        """As on every store; a name piece of up to COUNTED_LENGTH characters alone is counted
-        from the gram counts, and when it is common its page is read in page order instead of
-        gathering and sorting every match."""
-        if not q or len(q) > COUNTED_LENGTH or uscc or status or grade:
-            return super().search(
-                today=today, q=q, uscc=uscc, status=status, grade=grade, offset=offset, limit=limit
-            )
+    def _counted_name(self, q: str, reach: int) -> tuple[int, str, list[Any]] | None:
+        """A name piece of up to COUNTED_LENGTH characters is counted from the gram counts; a
+        common one reads its page in page order instead of gathering and sorting every match."""
+        if len(q) > COUNTED_LENGTH:
+            return None
         counts = {
             row["gram"]: int(row["n"])
             for row in self.rows(
@@ -270,16 +273,9 @@ class PostgresRegisterView(RegisterQueries, PostgresView):
             )
         }
         total, everyone = counts.get(q, 0), counts.get("", 0)
-        if self._reads_in_page_order(total, everyone, offset + limit):
-            condition, params = "organization_name LIKE ? ESCAPE '\\'", [_like_pattern(q)]
-        else:
-            condition, params = self._name_condition(q)
-        rows = self.rows(
-            f"SELECT * FROM register_certificates WHERE {condition}"
-            " ORDER BY issued_on DESC, number LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return rows, total
+        if self._reads_in_page_order(total, everyone, reach):
+            return total, "organization_name LIKE ? ESCAPE '\\'", [_like_pattern(q)]
+        return total, *self._name_condition(q)
 
     def _reads_in_page_order(self, total: int, everyone: int, reach: int) -> bool:
         """Whether reading rows in page order finds the first `reach` of `total` matches among
@@ -526,14 +522,8 @@ class RegisterProjection(Projection[RegisterQueries]):
 
     def _dispose(self, e: Disposal.Recorded, tracking: Tracking) -> None:
         self._rows.clear()
-        if e.certificate_numbers:
-            marks = ", ".join("?" * len(e.certificate_numbers))
-            for row in self.view.rows(
-                "SELECT organization_name FROM register_certificates"
-                f" WHERE number IN ({marks})",
-                list(e.certificate_numbers),
-            ):
-                self._count_name(row["organization_name"], -1)
+        for row in self.view.certificates(e.certificate_numbers).values():
+            self._count_name(row["organization_name"], -1)
         statements: list[tuple[str, list[Any]]] = []
         for number in e.certificate_numbers:
             statements += [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,3 +72,12 @@ PROJECTIONS: tuple[ReadModel, ...] = (
     ),
     ReadModel(AuditWorklistProjection, SQLiteAuditWorklistView, PostgresAuditWorklistView),
 )
+
+
+def unknown_read_models(names: Collection[str]) -> str | None:
+    """Why `names` are not all read models (naming those there are), or None when they are."""
+    known = [m.projection_class.name for m in PROJECTIONS]
+    unknown = sorted(set(names) - set(known))
+    if not unknown:
+        return None
+    return f"no read model named {', '.join(unknown)} (there are {', '.join(known)})"

@@ -19,7 +19,7 @@ from eventsourcing.utils import Environment
 from domain.backoffice import BackOffice
 from ecpsc.store import schema_lock
 from projections.batching import BatchingProjectionRunner, nudge
-from projections.registry import PROJECTIONS, ReadModel
+from projections.registry import PROJECTIONS, ReadModel, unknown_read_models
 from projections.view import ViewQueries
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,9 @@ class ReadModels:
         self, env: dict[str, str], *, postgres: bool, only: Collection[str] | None = None
     ) -> None:
         """`only` names the read models whose runners `run` starts (default: all of them)."""
-        known = [m.projection_class.name for m in PROJECTIONS]
-        unknown = set(only or ()) - set(known)
+        unknown = unknown_read_models(only or ())
         if unknown:
-            raise KeyError(
-                f"no read model named {', '.join(sorted(unknown))} (there are {', '.join(known)})"
-            )
+            raise KeyError(unknown)
         self._env = env
         self._postgres = postgres
         self._run = tuple(
