@@ -30,8 +30,10 @@ from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.projection import ApplicationSubscription, Projection, ProjectionRunner
 from eventsourcing.utils import resolve_topic
 
-MAX_EVENTS = 500
-"""At most this many events per transaction (the subscription fetches pages of 500)."""
+MAX_EVENTS = 2_000
+"""At most this many events per transaction (the subscription fetches pages of 500, up to ten
+ahead). A catch-up commits once per MAX_EVENTS: 2,000 rebuilt the register about a fifth faster
+than 500 (one page); `MAX_SECONDS` still bounds how long a batch holds its first event back."""
 
 MAX_SECONDS = 0.2
 """A batch closes after this long, so readers waiting on an early event are not held up."""

@@ -26,6 +26,10 @@ from projections.view import PostgresView, SQLiteView, ViewQueries
 STATUSES = ("valid", "suspended", "withdrawn", "expired")
 
 
+GRAMS_PER_STATEMENT = 400
+"""Rows of one gram-count upsert (SQLite's 999 parameters bound its older versions)."""
+
+
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -153,6 +157,21 @@ class RegisterQueries(ViewQueries):
         finding the first `reach` of them soonest; None to count the matches."""
         return None
 
+    def gram_counts_added(self, deltas: Sequence[tuple[str, int]]) -> list[tuple[str, list[Any]]]:
+        """Upserts adding `deltas` to the gram counts, GRAMS_PER_STATEMENT rows each."""
+        statements = []
+        for start in range(0, len(deltas), GRAMS_PER_STATEMENT):
+            chunk = deltas[start : start + GRAMS_PER_STATEMENT]
+            statements.append(
+                (
+                    "INSERT INTO register_gram_counts (gram, n) VALUES "
+                    + ", ".join(["(?, ?)"] * len(chunk))
+                    + " ON CONFLICT (gram) DO UPDATE SET n = register_gram_counts.n + excluded.n",
+                    [value for pair in chunk for value in pair],
+                )
+            )
+        return statements
+
     def notices(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Public withdrawal notices of certificates that could not be recovered (7.3.2)."""
         total = self.rows("SELECT COUNT(*) AS n FROM register_notices")[0]["n"]
@@ -184,9 +203,7 @@ COUNTED_LENGTH = 4
 def name_grams(name: str) -> set[str]:
     """The pieces of one to COUNTED_LENGTH characters of a name (as register_counted_grams
     gives them)."""
-    return {
-        name[i : i + n] for n in range(1, COUNTED_LENGTH + 1) for i in range(len(name) - n + 1)
-    }
+    return {name[i : i + n] for n in range(1, COUNTED_LENGTH + 1) for i in range(len(name) - n + 1)}
 
 
 class SQLiteRegisterView(RegisterQueries, SQLiteView):
@@ -277,6 +294,18 @@ class PostgresRegisterView(RegisterQueries, PostgresView):
             return total, "organization_name LIKE ? ESCAPE '\\'", [_like_pattern(q)]
         return total, *self._name_condition(q)
 
+    def gram_counts_added(self, deltas: Sequence[tuple[str, int]]) -> list[tuple[str, list[Any]]]:
+        """One upsert of every delta, as two arrays: the statement is parsed and prepared once
+        (a VALUES list of hundreds of parameters is parsed again by psycopg on each batch)."""
+        return [
+            (
+                "INSERT INTO register_gram_counts (gram, n)"
+                " SELECT * FROM unnest(?::text[], ?::bigint[])"
+                " ON CONFLICT (gram) DO UPDATE SET n = register_gram_counts.n + excluded.n",
+                [[gram for gram, _ in deltas], [n for _, n in deltas]],
+            )
+        ]
+
     def _reads_in_page_order(self, total: int, everyone: int, reach: int) -> bool:
         """Whether reading rows in page order finds the first `reach` of `total` matches among
         `everyone` sooner than gathering and sorting all matches: it reads about
@@ -294,9 +323,6 @@ def _change(event: Any, tracking: Tracking, number: str, change: str) -> tuple[s
 
 ROW_MEMORY = 200_000
 """Certificates whose register identity the projection remembers before it starts afresh."""
-
-GRAMS_PER_STATEMENT = 400
-"""Rows of one gram-count upsert (SQLite's 999 parameters bound its older versions)."""
 
 
 class RegisterProjection(Projection[RegisterQueries]):
@@ -318,28 +344,21 @@ class RegisterProjection(Projection[RegisterQueries]):
         """Events that do not change the register only advance the tracking."""
         self.view.write([], tracking)
 
-    def _count_name(self, name: str, delta: int) -> None:
-        """A name added to (1) or taken from (-1) the register, in the gram counts."""
+    def _count_name(self, name: str, added: bool) -> None:
+        """A name added to or taken from the register, in the gram counts."""
         if self.view.defer(self._gram_counts_written):
             self._gram_deltas.clear()  # left by a batch that failed
-        self._gram_deltas.update(dict.fromkeys(name_grams(name) | {""}, delta))
+        grams = name_grams(name) | {""}
+        if added:
+            self._gram_deltas.update(grams)  # counting an iterable runs in C
+        else:
+            self._gram_deltas.subtract(grams)
 
     def _gram_counts_written(self) -> list[tuple[str, list[Any]]]:
-        """The batch's gram deltas as upserts of up to GRAMS_PER_STATEMENT rows each."""
+        """The batch's gram deltas, as the view writes them."""
         deltas = sorted((gram, n) for gram, n in self._gram_deltas.items() if n)
         self._gram_deltas.clear()
-        statements = []
-        for start in range(0, len(deltas), GRAMS_PER_STATEMENT):
-            chunk = deltas[start : start + GRAMS_PER_STATEMENT]
-            statements.append(
-                (
-                    "INSERT INTO register_gram_counts (gram, n) VALUES "
-                    + ", ".join(["(?, ?)"] * len(chunk))
-                    + " ON CONFLICT (gram) DO UPDATE SET n = register_gram_counts.n + excluded.n",
-                    [value for pair in chunk for value in pair],
-                )
-            )
-        return statements
+        return self.view.gram_counts_added(deltas) if deltas else []
 
     @process_event.register
     def _issued(self, e: Certificate.Issued, tracking: Tracking) -> None:
@@ -350,7 +369,7 @@ class RegisterProjection(Projection[RegisterQueries]):
         org = e.organization
         self._remember(str(e.originator_id), {"number": e.number,
                        "organization_name": org["name"], "uscc": org["uscc"]})  # fmt: skip
-        self._count_name(org["name"], 1)
+        self._count_name(org["name"], added=True)
         self.view.write(
             [
                 (
@@ -488,8 +507,8 @@ class RegisterProjection(Projection[RegisterQueries]):
         org = e.organization
         row = self._row(e)
         if row["organization_name"] != org["name"]:  # renamed between cycles
-            self._count_name(row["organization_name"], -1)
-            self._count_name(org["name"], 1)
+            self._count_name(row["organization_name"], added=False)
+            self._count_name(org["name"], added=True)
             self._remember(str(e.originator_id), {**row, "organization_name": org["name"]})
         self._status(
             e,
@@ -523,7 +542,7 @@ class RegisterProjection(Projection[RegisterQueries]):
     def _dispose(self, e: Disposal.Recorded, tracking: Tracking) -> None:
         self._rows.clear()
         for row in self.view.certificates(e.certificate_numbers).values():
-            self._count_name(row["organization_name"], -1)
+            self._count_name(row["organization_name"], added=False)
         statements: list[tuple[str, list[Any]]] = []
         for number in e.certificate_numbers:
             statements += [
