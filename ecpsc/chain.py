@@ -21,7 +21,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from ecpsc.outage import fewer_attempts
@@ -126,16 +126,64 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             self._insert_stored_events(curs, stored_events, **kwargs)
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
+    def _read_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """The library's query, its text built once per shape and its rows read as tuples: a
+        projection catching up reads every event, and the library's composed SQL and dict rows
+        took about a third of a rebuild's Python time."""
+        shape = (start is not None, inclusive_of_start, stop is not None, bool(topics))
+        statement = self._notification_statements.get(shape)
+        if statement is None:
+            statement = self._notification_statements[shape] = self._notification_statement(shape)
+        params: list[Any] = [value for value in (start, stop) if value is not None]
+        if topics:
+            params.append(list(topics))
+        params.append(limit)
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, params, prepare=True)
+            return [
+                Notification(id=row[0], originator_id=row[1], originator_version=row[2],
+                             topic=row[3], state=bytes(row[4]))
+                for row in curs.fetchall()
+            ]  # fmt: skip
+
+    def _notification_statement(self, shape: tuple[bool, bool, bool, bool]) -> bytes:
+        has_start, inclusive_of_start, has_stop, has_topics = shape
+        conditions = []
+        if has_start:
+            conditions.append(
+                "notification_id >= %s" if inclusive_of_start else "notification_id > %s"
+            )
+        if has_stop:
+            conditions.append("notification_id <= %s")
+        if has_topics:
+            conditions.append("topic = ANY(%s)")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return (
+            SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {}")
+            .format(Identifier(self.datastore.schema, self.events_table_name))
+            .as_string()
+            + f"{where} ORDER BY notification_id LIMIT %s"
+        ).encode()
+
     # Fail within seconds, not ~25 s, while PostgreSQL is down (ecpsc.outage).
     insert_events = fewer_attempts(_insert_in_one_transaction)
     select_events = fewer_attempts(PostgresApplicationRecorder.select_events)
-    _select_notifications = fewer_attempts(PostgresApplicationRecorder.select_notifications)
+    _select_notifications = fewer_attempts(_read_notifications)
     max_notification_id = fewer_attempts(PostgresApplicationRecorder.max_notification_id)
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.chain_table = Identifier(datastore.schema, CHAIN_TABLE)
         where = datastore.pool.kwargs
+        self._notification_statements: dict[tuple[bool, bool, bool, bool], bytes] = {}
         self._log = (where["host"], where["port"], where["dbname"], datastore.schema,
                      events_table_name)  # fmt: skip
         # The library's insert, with the events as four binary arrays instead of one text array
