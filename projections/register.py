@@ -26,6 +26,9 @@ from projections.view import PostgresView, SQLiteView, ViewQueries
 STATUSES = ("valid", "suspended", "withdrawn", "expired")
 
 
+ChangeRow = tuple[int, str, str, str]
+"""A change-feed row: cursor (the event's notification id), number, change, at."""
+
 GRAMS_PER_STATEMENT = 400
 """Rows of one gram-count upsert (SQLite's 999 parameters bound its older versions)."""
 
@@ -172,6 +175,14 @@ class RegisterQueries(ViewQueries):
             )
         return statements
 
+    def changes_added(self, rows: Sequence[ChangeRow]) -> list[tuple[str, list[Any]]]:
+        """Inserts of change-feed rows (cursor, number, change, at)."""
+        return [
+            ("INSERT INTO register_changes (cursor, number, change, at) VALUES (?, ?, ?, ?)",
+             list(row))
+            for row in rows
+        ]  # fmt: skip
+
     def notices(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Public withdrawal notices of certificates that could not be recovered (7.3.2)."""
         total = self.rows("SELECT COUNT(*) AS n FROM register_notices")[0]["n"]
@@ -306,19 +317,21 @@ class PostgresRegisterView(RegisterQueries, PostgresView):
             )
         ]
 
+    def changes_added(self, rows: Sequence[ChangeRow]) -> list[tuple[str, list[Any]]]:
+        """One insert of every change-feed row, as four arrays."""
+        return [
+            (
+                "INSERT INTO register_changes (cursor, number, change, at)"
+                " SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[])",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        ]
+
     def _reads_in_page_order(self, total: int, everyone: int, reach: int) -> bool:
         """Whether reading rows in page order finds the first `reach` of `total` matches among
         `everyone` sooner than gathering and sorting all matches: it reads about
         reach · everyone / total rows, the other way `total` rows and a sort."""
         return total >= self.WALK_FROM and total * total >= reach * everyone
-
-
-def _change(event: Any, tracking: Tracking, number: str, change: str) -> tuple[str, list[Any]]:
-    """The change-feed row of an event."""
-    return (
-        "INSERT INTO register_changes (cursor, number, change, at) VALUES (?, ?, ?, ?)",
-        [tracking.notification_id, number, change, event.timestamp.isoformat()],
-    )
 
 
 ROW_MEMORY = 200_000
@@ -338,6 +351,8 @@ class RegisterProjection(Projection[RegisterQueries]):
         self._rows: dict[str, dict[str, Any]] = {}
         # What the batch's names add to the gram counts, written once at the batch's end.
         self._gram_deltas: Counter[str] = Counter()
+        # The batch's change-feed rows, likewise written once at its end.
+        self._changes: list[ChangeRow] = []
 
     @singledispatchmethod
     def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
@@ -353,6 +368,18 @@ class RegisterProjection(Projection[RegisterQueries]):
             self._gram_deltas.update(grams)  # counting an iterable runs in C
         else:
             self._gram_deltas.subtract(grams)
+
+    def _change(self, event: Any, tracking: Tracking, number: str, change: str) -> None:
+        """The change-feed row of an event, written with the batch."""
+        if self.view.defer(self._changes_written):
+            self._changes.clear()  # left by a batch that failed
+        self._changes.append(
+            (tracking.notification_id, number, change, event.timestamp.isoformat())
+        )
+
+    def _changes_written(self) -> list[tuple[str, list[Any]]]:
+        rows, self._changes = self._changes, []
+        return self.view.changes_added(rows) if rows else []
 
     def _gram_counts_written(self) -> list[tuple[str, list[Any]]]:
         """The batch's gram deltas, as the view writes them."""
@@ -391,10 +418,10 @@ class RegisterProjection(Projection[RegisterQueries]):
                         e.originator_version,
                     ],
                 ),
-                _change(e, tracking, e.number, "issued"),
             ],
             tracking,
         )
+        self._change(e, tracking, e.number, "issued")
 
     def _remember(self, certificate_id: str, row: dict[str, Any]) -> None:
         if len(self._rows) >= ROW_MEMORY:
@@ -417,6 +444,12 @@ class RegisterProjection(Projection[RegisterQueries]):
         assignments: dict[str, Any],
         notice: bool = False,
     ) -> None:
+        with self.view.batched():
+            self._change_status(e, tracking, change, assignments, notice)
+
+    def _change_status(
+        self, e: Any, tracking: Tracking, change: str, assignments: dict[str, Any], notice: bool
+    ) -> None:
         row = self._row(e)
         columns = ", ".join(f"{column} = ?" for column in assignments)
         statements: list[tuple[str, list[Any]]] = [
@@ -430,8 +463,8 @@ class RegisterProjection(Projection[RegisterQueries]):
                     row["number"],
                 ],
             ),
-            _change(e, tracking, row["number"], change),
         ]
+        self._change(e, tracking, row["number"], change)
         if notice:
             statements.append(
                 (
@@ -548,6 +581,6 @@ class RegisterProjection(Projection[RegisterQueries]):
             statements += [
                 ("DELETE FROM register_certificates WHERE number = ?", [number]),
                 ("DELETE FROM register_notices WHERE number = ?", [number]),
-                _change(e, tracking, number, "disposed"),
             ]
+            self._change(e, tracking, number, "disposed")
         self.view.write(statements, tracking)
