@@ -26,6 +26,13 @@ from projections.view import PostgresView, SQLiteView, ViewQueries
 STATUSES = ("valid", "suspended", "withdrawn", "expired")
 
 
+CERTIFICATE_COLUMNS = (
+    "number", "certificate_id", "organization_name", "uscc", "address", "scope", "sites", "grade",
+    "status", "issued_on", "expires_on", "suspended_from", "suspended_until", "withdrawn_on",
+    "last_modified", "version",
+)  # fmt: skip
+"""The columns of a register row."""
+
 ChangeRow = tuple[int, str, str, str]
 """A change-feed row: cursor (the event's notification id), number, change, at."""
 
@@ -175,6 +182,15 @@ class RegisterQueries(ViewQueries):
             )
         return statements
 
+    def certificates_added(self, rows: Sequence[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
+        """Inserts of whole register rows."""
+        return [
+            (f"INSERT INTO register_certificates ({', '.join(CERTIFICATE_COLUMNS)}) VALUES"
+             f" ({', '.join('?' * len(CERTIFICATE_COLUMNS))})",
+             [row[column] for column in CERTIFICATE_COLUMNS])
+            for row in rows
+        ]  # fmt: skip
+
     def changes_added(self, rows: Sequence[ChangeRow]) -> list[tuple[str, list[Any]]]:
         """Inserts of change-feed rows (cursor, number, change, at)."""
         return [
@@ -317,6 +333,19 @@ class PostgresRegisterView(RegisterQueries, PostgresView):
             )
         ]
 
+    def certificates_added(self, rows: Sequence[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
+        """One insert of every row, as an array per column."""
+        arrays = ", ".join(
+            "?::integer[]" if column == "version" else "?::text[]" for column in CERTIFICATE_COLUMNS
+        )
+        return [
+            (
+                f"INSERT INTO register_certificates ({', '.join(CERTIFICATE_COLUMNS)})"
+                f" SELECT * FROM unnest({arrays})",
+                [[row[column] for row in rows] for column in CERTIFICATE_COLUMNS],
+            )
+        ]
+
     def changes_added(self, rows: Sequence[ChangeRow]) -> list[tuple[str, list[Any]]]:
         """One insert of every change-feed row, as four arrays."""
         return [
@@ -333,6 +362,9 @@ class PostgresRegisterView(RegisterQueries, PostgresView):
         reach · everyone / total rows, the other way `total` rows and a sort."""
         return total >= self.WALK_FROM and total * total >= reach * everyone
 
+
+IDENTITY = ("number", "organization_name", "uscc")
+"""What the projection remembers of a certificate's row."""
 
 ROW_MEMORY = 200_000
 """Certificates whose register identity the projection remembers before it starts afresh."""
@@ -351,6 +383,9 @@ class RegisterProjection(Projection[RegisterQueries]):
         self._rows: dict[str, dict[str, Any]] = {}
         # What the batch's names add to the gram counts, written once at the batch's end.
         self._gram_deltas: Counter[str] = Counter()
+        # The rows of certificates issued in the batch, inserted at its end: a later event of the
+        # batch changes the row here instead of updating it.
+        self._issued_rows: dict[str, dict[str, Any]] = {}
         # The batch's change-feed rows, likewise written once at its end.
         self._changes: list[ChangeRow] = []
 
@@ -397,31 +432,34 @@ class RegisterProjection(Projection[RegisterQueries]):
         self._remember(str(e.originator_id), {"number": e.number,
                        "organization_name": org["name"], "uscc": org["uscc"]})  # fmt: skip
         self._count_name(org["name"], added=True)
-        self.view.write(
-            [
-                (
-                    "INSERT INTO register_certificates (number, certificate_id, organization_name,"
-                    " uscc, address, scope, sites, grade, status, issued_on, expires_on,"
-                    " last_modified, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?)",
-                    [
-                        e.number,
-                        str(e.originator_id),
-                        org["name"],
-                        org["uscc"],
-                        org["address"],
-                        e.scope,
-                        json.dumps(e.sites, ensure_ascii=False),
-                        e.grade,
-                        e.issued_on.isoformat(),
-                        e.expires_on.isoformat(),
-                        e.timestamp.isoformat(),
-                        e.originator_version,
-                    ],
-                ),
-            ],
-            tracking,
-        )
+        if self.view.defer(self._issued_rows_written):
+            self._issued_rows.clear()  # left by a batch that failed
+        self._issued_rows[e.number] = {
+            "number": e.number,
+            "certificate_id": str(e.originator_id),
+            "organization_name": org["name"],
+            "uscc": org["uscc"],
+            "address": org["address"],
+            "scope": e.scope,
+            "sites": json.dumps(e.sites, ensure_ascii=False),
+            "grade": e.grade,
+            "status": "valid",
+            "issued_on": e.issued_on.isoformat(),
+            "expires_on": e.expires_on.isoformat(),
+            "suspended_from": None,
+            "suspended_until": None,
+            "withdrawn_on": None,
+            "last_modified": e.timestamp.isoformat(),
+            "version": e.originator_version,
+        }
+        self.view.write([], tracking)
         self._change(e, tracking, e.number, "issued")
+
+    def _issued_rows_written(self) -> list[tuple[str, list[Any]]]:
+        """The rows of the certificates the batch issued, with what later events of the batch
+        changed in them."""
+        rows, self._issued_rows = list(self._issued_rows.values()), {}
+        return self.view.certificates_added(rows) if rows else []
 
     def _remember(self, certificate_id: str, row: dict[str, Any]) -> None:
         if len(self._rows) >= ROW_MEMORY:
@@ -431,9 +469,13 @@ class RegisterProjection(Projection[RegisterQueries]):
     def _row(self, e: Any) -> dict[str, Any]:
         certificate_id = str(e.originator_id)
         if certificate_id not in self._rows:
-            self._remember(certificate_id, self.view.rows(
+            issued = [
+                r for r in self._issued_rows.values() if r["certificate_id"] == certificate_id
+            ]
+            row = issued[0] if issued else self.view.rows(
                 "SELECT number, organization_name, uscc FROM register_certificates"
-                " WHERE certificate_id = ?", [certificate_id])[0])  # fmt: skip
+                " WHERE certificate_id = ?", [certificate_id])[0]  # fmt: skip
+            self._remember(certificate_id, {key: row[key] for key in IDENTITY})
         return self._rows[certificate_id]
 
     def _status(
@@ -451,19 +493,25 @@ class RegisterProjection(Projection[RegisterQueries]):
         self, e: Any, tracking: Tracking, change: str, assignments: dict[str, Any], notice: bool
     ) -> None:
         row = self._row(e)
-        columns = ", ".join(f"{column} = ?" for column in assignments)
-        statements: list[tuple[str, list[Any]]] = [
-            (
-                f"UPDATE register_certificates SET {columns}, last_modified = ?, version = ?"
-                " WHERE number = ?",
-                [
-                    *assignments.values(),
-                    e.timestamp.isoformat(),
-                    e.originator_version,
-                    row["number"],
-                ],
-            ),
-        ]
+        statements: list[tuple[str, list[Any]]] = []
+        issued = self._issued_rows.get(row["number"])
+        if issued is not None:
+            issued.update(assignments)
+            issued.update(last_modified=e.timestamp.isoformat(), version=e.originator_version)
+        else:
+            columns = ", ".join(f"{column} = ?" for column in assignments)
+            statements.append(
+                (
+                    f"UPDATE register_certificates SET {columns}, last_modified = ?, version = ?"
+                    " WHERE number = ?",
+                    [
+                        *assignments.values(),
+                        e.timestamp.isoformat(),
+                        e.originator_version,
+                        row["number"],
+                    ],
+                )
+            )
         self._change(e, tracking, row["number"], change)
         if notice:
             statements.append(
@@ -573,6 +621,7 @@ class RegisterProjection(Projection[RegisterQueries]):
             self._dispose(e, tracking)
 
     def _dispose(self, e: Disposal.Recorded, tracking: Tracking) -> None:
+        self.view.write(self._issued_rows_written(), tracking)  # the rows read and deleted next
         self._rows.clear()
         for row in self.view.certificates(e.certificate_numbers).values():
             self._count_name(row["organization_name"], added=False)
