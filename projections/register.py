@@ -167,8 +167,17 @@ class RegisterQueries(ViewQueries):
         finding the first `reach` of them soonest; None to count the matches."""
         return None
 
-    def gram_counts_added(self, deltas: Sequence[tuple[str, int]]) -> list[tuple[str, list[Any]]]:
-        """Upserts adding `deltas` to the gram counts, GRAMS_PER_STATEMENT rows each."""
+    def gram_counts_added(self, names: Sequence[tuple[str, int]]) -> list[tuple[str, list[Any]]]:
+        """Upserts adding the grams of names added (1) and taken (-1) to the gram counts,
+        GRAMS_PER_STATEMENT rows each."""
+        counts: Counter[str] = Counter()
+        for name, delta in names:
+            grams = name_grams(name) | {""}
+            if delta > 0:
+                counts.update(grams)  # counting an iterable runs in C
+            else:
+                counts.subtract(grams)
+        deltas = sorted((gram, n) for gram, n in counts.items() if n)
         statements = []
         for start in range(0, len(deltas), GRAMS_PER_STATEMENT):
             chunk = deltas[start : start + GRAMS_PER_STATEMENT]
@@ -321,15 +330,17 @@ class PostgresRegisterView(RegisterQueries, PostgresView):
             return total, "organization_name LIKE ? ESCAPE '\\'", [_like_pattern(q)]
         return total, *self._name_condition(q)
 
-    def gram_counts_added(self, deltas: Sequence[tuple[str, int]]) -> list[tuple[str, list[Any]]]:
-        """One upsert of every delta, as two arrays: the statement is parsed and prepared once
-        (a VALUES list of hundreds of parameters is parsed again by psycopg on each batch)."""
+    def gram_counts_added(self, names: Sequence[tuple[str, int]]) -> list[tuple[str, list[Any]]]:
+        """One upsert, PostgreSQL cutting the names into grams with the function that counted
+        the rows already there (the projector's Python sends a few names, not their grams)."""
         return [
             (
                 "INSERT INTO register_gram_counts (gram, n)"
-                " SELECT * FROM unnest(?::text[], ?::bigint[])"
+                " SELECT g, sum(x.delta) FROM unnest(?::text[], ?::integer[]) AS x(name, delta),"
+                " unnest(register_counted_grams(x.name) || ''::text) AS g"
+                " GROUP BY g HAVING sum(x.delta) <> 0"
                 " ON CONFLICT (gram) DO UPDATE SET n = register_gram_counts.n + excluded.n",
-                [[gram for gram, _ in deltas], [n for _, n in deltas]],
+                [[name for name, _ in names], [delta for _, delta in names]],
             )
         ]
 
@@ -381,8 +392,8 @@ class RegisterProjection(Projection[RegisterQueries]):
         # issued: remembering them spares a query per status change. A restart, or a disposal,
         # begins a fresh memory.
         self._rows: dict[str, dict[str, Any]] = {}
-        # What the batch's names add to the gram counts, written once at the batch's end.
-        self._gram_deltas: Counter[str] = Counter()
+        # The names the batch added (1) and took (-1), counted in the gram counts at its end.
+        self._names_counted: list[tuple[str, int]] = []
         # The rows of certificates issued in the batch, inserted at its end: a later event of the
         # batch changes the row here instead of updating it.
         self._issued_rows: dict[str, dict[str, Any]] = {}
@@ -397,12 +408,8 @@ class RegisterProjection(Projection[RegisterQueries]):
     def _count_name(self, name: str, added: bool) -> None:
         """A name added to or taken from the register, in the gram counts."""
         if self.view.defer(self._gram_counts_written):
-            self._gram_deltas.clear()  # left by a batch that failed
-        grams = name_grams(name) | {""}
-        if added:
-            self._gram_deltas.update(grams)  # counting an iterable runs in C
-        else:
-            self._gram_deltas.subtract(grams)
+            self._names_counted.clear()  # left by a batch that failed
+        self._names_counted.append((name, 1 if added else -1))
 
     def _change(self, event: Any, tracking: Tracking, number: str, change: str) -> None:
         """The change-feed row of an event, written with the batch."""
@@ -417,10 +424,9 @@ class RegisterProjection(Projection[RegisterQueries]):
         return self.view.changes_added(rows) if rows else []
 
     def _gram_counts_written(self) -> list[tuple[str, list[Any]]]:
-        """The batch's gram deltas, as the view writes them."""
-        deltas = sorted((gram, n) for gram, n in self._gram_deltas.items() if n)
-        self._gram_deltas.clear()
-        return self.view.gram_counts_added(deltas) if deltas else []
+        """The names the batch added and took, as the view counts them."""
+        names, self._names_counted = self._names_counted, []
+        return self.view.gram_counts_added(names) if names else []
 
     @process_event.register
     def _issued(self, e: Certificate.Issued, tracking: Tracking) -> None:
