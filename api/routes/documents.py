@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, HTTPException, Path, UploadFile, status
 from fastapi.responses import Response
@@ -43,13 +44,20 @@ def download_document(
     backoffice: BackOfficeDep,
     actor: Staff,
 ) -> Response:
-    """The document's bytes, checked against their hash before they are served."""
+    """The document's bytes, checked against their hash before they are served; always as a
+    download under its recorded name, so an uploaded page never runs in the back office's origin."""
     document = backoffice.get_document(sha256.lower())
     content = services.documents.get(document.sha256)
     return Response(
         content=content,
         media_type=document.media_type,
-        headers={"ETag": f'"{document.sha256}"', "X-Content-SHA256": document.sha256},
+        headers={
+            "ETag": f'"{document.sha256}"',
+            "X-Content-SHA256": document.sha256,
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
     )
 
 

@@ -58,6 +58,24 @@ def test_get_returns_the_bytes(
         assert response.headers["X-Content-SHA256"] == stored["sha256"]
 
 
+def test_a_document_is_served_as_a_download_under_its_name_never_as_a_page(
+    client: TestClient, admin_headers: dict[str, str], upload: Uploader
+) -> None:
+    """Given an HTML file uploaded as a document, when GET /documents/{sha256}, then it comes as
+    an attachment under its recorded (Chinese) name, not sniffed, not cached: a browser saves it
+    instead of running its script in the back office's origin."""
+    page = b"<html><script>fetch('/api/v1/staff')</script></html>"
+    stored = upload(page, filename="整改报告.html", media_type="text/html")
+    response = client.get(f"{API}/documents/{stored['sha256']}", headers=admin_headers)
+    assert response.status_code == 200, response.text
+    assert response.content == page
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''%E6%95%B4%E6%94%B9%E6%8A%A5%E5%91%8A.html"
+    )
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
 def test_any_staff_role_may_upload(client: TestClient, intake_headers: dict[str, str]) -> None:
     """Given an intake user, when they upload, then 201."""
     response = client.post(
