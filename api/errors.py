@@ -7,8 +7,9 @@ import logging
 
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from api.pages.rendering import render_public
 from domain.audit import NotOnTeam
 from domain.errors import DomainError, InvalidInput, NotFound
 from ecpsc.documents import DocumentCorrupted, DocumentMissing
@@ -25,6 +26,15 @@ def _conflict(
     return JSONResponse(
         status_code=409,
         content={**(details or {}), "code": code, "message": message, "clause": clause},
+    )
+
+
+def _wants_a_page(request: Request) -> bool:
+    """A browser asking for a page (not the JSON API, not an htmx fragment)."""
+    return (
+        not request.url.path.startswith("/api/")
+        and "text/html" in request.headers.get("accept", "")
+        and "hx-request" not in request.headers
     )
 
 
@@ -87,8 +97,12 @@ def install_error_handlers(app: FastAPI) -> None:
             "ZPIC-WF-20 10.3",
         )
 
-    def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+    def _unavailable(request: Request, exc: Exception) -> Response:
         log.warning("event store unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+        if _wants_a_page(request):
+            page = render_public(request, "staff/unavailable.html", status_code=503)
+            page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return page
         return JSONResponse(
             status_code=503,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
