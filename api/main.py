@@ -18,6 +18,7 @@ from api.routes import (
     appeals,
     applications,
     audits,
+    calendar,
     certificates,
     compliance,
     corrective_actions,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         printed,
         integrity,
         retention,
+        calendar,
     ):
         api.include_router(module.router)
     app.include_router(api)

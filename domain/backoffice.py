@@ -15,6 +15,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.appeal import Appeal
 from domain.application import CertificationApplication
 from domain.audit import Audit
+from domain.calendar_desk import CalendarDesk
 from domain.certificate import (
     CERTIFICATION_BASIS,
     FOLLOW_UPS,
@@ -38,6 +39,7 @@ from domain.rulebook.audit_time import base_days
 from domain.rulebook.dates import ensure_not_before
 from domain.rulebook.numbers import two_decimals
 from domain.rulebook.version import RULEBOOK_VERSION
+from domain.rulebook.working_days import OfficialCalendar
 from domain.sign_in_desk import SignInDesk
 from domain.sweeps import DueChange, SweepJournal, apply_change, due_change
 from domain.uscc import uscc_problem
@@ -59,7 +61,7 @@ def ensure_valid_uscc(uscc: str) -> None:
         raise InvalidInput("uscc", problem)
 
 
-class BackOffice(SignInDesk):
+class BackOffice(CalendarDesk, SignInDesk):
     """Commands of the certification body's back office, over its event store."""
 
     name = "BackOffice"
@@ -1040,13 +1042,8 @@ class BackOffice(SignInDesk):
             self._check_business_date(field, day)
         certificate = self.get_certificate(number)
         self._check_version(certificate, expected_version)
-        if certificate.status == "valid" and certificate.status_on(self.today()) == "expired":
-            raise RuleViolation(
-                f"证书已于 {certificate.expires_on.isoformat()} 到期 / the certificate expired "
-                f"after {certificate.expires_on.isoformat()}",
-                code="certificate_expired",
-                clause="ZPIC-WF-20 8.1.2",
-            )
+        # the guard is the certificate's state on the effective date, which the aggregate
+        # checks: a late record is recorded and flagged, never refused for today (§12)
         return certificate
 
     def suspend_certificate(
@@ -1069,6 +1066,7 @@ class BackOffice(SignInDesk):
             effective_on=effective_on,
             months=months,
             by=by.id,
+            calendar=self.calendar_around(verified_on),
         )
         self.save(certificate)
         return certificate
@@ -1094,7 +1092,12 @@ class BackOffice(SignInDesk):
         certificate = self._certificate_for_change(
             number, expected_version, verified_on=verified_on, effective_on=effective_on
         )
-        certificate.reinstate(verified_on=verified_on, effective_on=effective_on, by=by.id)
+        certificate.reinstate(
+            verified_on=verified_on,
+            effective_on=effective_on,
+            by=by.id,
+            calendar=self.calendar_around(verified_on),
+        )
         self.save(certificate)
         return certificate
 
@@ -1117,6 +1120,32 @@ class BackOffice(SignInDesk):
             verified_on=verified_on,
             effective_on=effective_on,
             recovered=recovered,
+            by=by.id,
+            calendar=self.calendar_around(verified_on),
+        )
+        self.save(certificate)
+        return certificate
+
+    def rescind_deadline_action(
+        self,
+        number: str,
+        action: str,
+        action_effective_on: date,
+        reason: str,
+        decided_on: date,
+        by: Actor,
+        expected_version: int | None = None,
+    ) -> Certificate:
+        """Rescind a deadline job's suspension or withdrawal that a late entry contradicts
+        (rules.md §12): one new event naming it and why; nothing is edited."""
+        certificate = self._certificate_for_change(
+            number, expected_version, decided_on=decided_on
+        )
+        certificate.rescind(
+            action=action,
+            action_effective_on=action_effective_on,
+            reason=reason,
+            decided_on=decided_on,
             by=by.id,
         )
         self.save(certificate)
@@ -1144,6 +1173,7 @@ class BackOffice(SignInDesk):
         """
         self._check_business_date("as_of", as_of)
         done: list[DueChange] = []
+        calendars: dict[int, OfficialCalendar] = {}
         for number in numbers:
             for _attempt in range(NUMBERING_ATTEMPTS):
                 certificate = self._find(Certificate, Certificate.create_id(number))
@@ -1151,7 +1181,12 @@ class BackOffice(SignInDesk):
                     break
                 changes = []
                 while (change := due_change(certificate, as_of)) is not None:
-                    apply_change(certificate, change, by=DEADLINE_JOBS_ID)
+                    year = change.effective_on.year
+                    if year not in calendars:
+                        calendars[year] = self.calendar_around(change.effective_on)
+                    apply_change(
+                        certificate, change, by=DEADLINE_JOBS_ID, calendar=calendars[year]
+                    )
                     changes.append(change)
                 if not changes:
                     break

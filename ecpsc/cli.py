@@ -206,6 +206,48 @@ def regulator_export(
     )
 
 
+calendar_cli = typer.Typer(
+    help="The official calendar's yearly notices (rules.md §12) / 节假日安排", no_args_is_help=True
+)
+cli.add_typer(calendar_cli, name="calendar")
+
+
+@calendar_cli.command("load")
+def calendar_load(
+    year: int = typer.Argument(..., help="the notice's year"),
+    file: Path = typer.Argument(..., help="JSON: {source, holidays: [{from, to, name}], "
+                                "working_days: [YYYY-MM-DD]}", exists=True, dir_okay=False),
+) -> None:
+    """Load the State Council's holiday notice for a year, as the bootstrap administrator."""
+    import json
+
+    from pydantic import ValidationError
+
+    from api.schemas.calendar import CalendarNoticeIn
+    from domain.errors import InvalidInput
+    from ecpsc.services import Services
+
+    try:
+        body = CalendarNoticeIn.model_validate(json.loads(file.read_text(encoding="utf-8")))
+    except (ValueError, ValidationError) as error:
+        raise typer.BadParameter(str(error), param_hint="FILE") from None
+    services = Services(Settings(), run_projections=False)
+    try:
+        notice = services.backoffice.load_calendar(
+            year,
+            source=body.source,
+            holidays=[{"from": h.from_, "to": h.to, "name": h.name} for h in body.holidays],
+            working_days=list(body.working_days),
+            by=services.backoffice.bootstrap_admin(),
+        )
+    except InvalidInput as error:
+        raise typer.BadParameter(f"{error.field}: {error.message}", param_hint="FILE") from None
+    finally:
+        services.close()
+    typer.echo(f"{year}: notice {notice.source!r} loaded ({len(notice.holidays)} holiday spans, "
+               f"{len(notice.working_days)} make-up working days)")
+
+
 @cli.command("demo-data")
 def demo_data(
     certificates: int = typer.Option(

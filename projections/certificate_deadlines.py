@@ -17,6 +17,7 @@ from eventsourcing.projection import Projection
 from domain.certificate import Certificate
 from domain.disposal import Disposal
 from domain.rulebook.schedule import next_surveillance_due
+from domain.sweeps import SweepJournal
 from projections.view import PostgresView, SQLiteView, Statement, ViewQueries
 
 
@@ -41,6 +42,11 @@ class DeadlineQueries(ViewQueries):
         " ON certificate_deadlines (status, surveillance_due)",
         "CREATE INDEX IF NOT EXISTS certificate_deadlines_suspensions"
         " ON certificate_deadlines (status, suspended_until)",
+        # certificates whose facts were entered with past business dates: looked at by every
+        # sweep until one has run for a day on or after those dates (rules.md §12)
+        "CREATE TABLE IF NOT EXISTS certificate_deadline_rechecks ("
+        " certificate_id TEXT PRIMARY KEY,"
+        " until TEXT NOT NULL)",
     )
 
     def _window(
@@ -78,6 +84,8 @@ class DeadlineQueries(ViewQueries):
             " AND (expires_on < ?"
             " OR (status = 'valid' AND surveillance_due < ?)"
             " OR (status = 'suspended' AND suspended_until < ?))"
+            " UNION SELECT d.number FROM certificate_deadline_rechecks r"
+            " JOIN certificate_deadlines d ON d.certificate_id = r.certificate_id"
             " ORDER BY number",
             [day, day, day],
         )
@@ -112,13 +120,31 @@ class CertificateDeadlinesProjection(Projection[DeadlineQueries]):
         """Other events only advance the tracking."""
         self.view.write([], tracking)
 
-    def _update(self, e: Any, tracking: Tracking, **columns: Any) -> None:
+    def _update(
+        self, e: Any, tracking: Tracking, recheck: date | None = None, **columns: Any
+    ) -> None:
         assignments = ", ".join(f"{column} = ?" for column in columns)
-        statement: Statement = (
-            f"UPDATE certificate_deadlines SET {assignments} WHERE certificate_id = ?",
-            [*columns.values(), str(e.originator_id)],
-        )
-        self.view.write([statement], tracking)
+        statements: list[Statement] = [
+            (
+                f"UPDATE certificate_deadlines SET {assignments} WHERE certificate_id = ?",
+                [*columns.values(), str(e.originator_id)],
+            )
+        ]
+        if recheck is not None:
+            statements += [
+                (
+                    "DELETE FROM certificate_deadline_rechecks WHERE certificate_id = ?"
+                    " AND until < ?",
+                    [str(e.originator_id), recheck.isoformat()],
+                ),
+                (
+                    "INSERT INTO certificate_deadline_rechecks (certificate_id, until)"
+                    " SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM certificate_deadline_rechecks"
+                    " WHERE certificate_id = ?)",
+                    [str(e.originator_id), recheck.isoformat(), str(e.originator_id)],
+                ),
+            ]
+        self.view.write(statements, tracking)
 
     @process_event.register
     def _issued(self, e: Certificate.Issued, tracking: Tracking) -> None:
@@ -136,7 +162,9 @@ class CertificateDeadlinesProjection(Projection[DeadlineQueries]):
 
     @process_event.register
     def _audit_completed(self, e: Certificate.AuditCompleted, tracking: Tracking) -> None:
-        self._update(e, tracking, surveillance_due=_day(e.next_surveillance_due))
+        self._update(
+            e, tracking, e.completed_on, surveillance_due=_day(e.next_surveillance_due)
+        )
 
     @process_event.register
     def _recertified(self, e: Certificate.Recertified, tracking: Tracking) -> None:
@@ -149,7 +177,13 @@ class CertificateDeadlinesProjection(Projection[DeadlineQueries]):
 
     @process_event.register
     def _suspended(self, e: Certificate.Suspended, tracking: Tracking) -> None:
-        self._update(e, tracking, status="suspended", suspended_until=_day(e.suspended_until))
+        self._update(
+            e,
+            tracking,
+            e.effective_on,
+            status=e.status_after,
+            suspended_until=_day(e.suspended_until_after),
+        )
 
     @process_event.register
     def _extended(self, e: Certificate.SuspensionExtended, tracking: Tracking) -> None:
@@ -157,11 +191,39 @@ class CertificateDeadlinesProjection(Projection[DeadlineQueries]):
 
     @process_event.register
     def _reinstated(self, e: Certificate.Reinstated, tracking: Tracking) -> None:
-        self._update(e, tracking, status="valid", suspended_until=None)
+        self._update(
+            e,
+            tracking,
+            e.effective_on,
+            status=e.status_after,
+            suspended_until=_day(e.suspended_until_after),
+        )
+
+    @process_event.register
+    def _rescinded(self, e: Certificate.Rescinded, tracking: Tracking) -> None:
+        self._update(
+            e,
+            tracking,
+            e.decided_on,
+            status=e.status_after,
+            suspended_until=_day(e.suspended_until_after),
+        )
+
+    @process_event.register
+    def _swept(self, e: SweepJournal.DaySwept, tracking: Tracking) -> None:
+        self.view.write(
+            [
+                (
+                    "DELETE FROM certificate_deadline_rechecks WHERE until <= ?",
+                    [e.as_of.isoformat()],
+                )
+            ],
+            tracking,
+        )
 
     @process_event.register
     def _withdrawn(self, e: Certificate.Withdrawn, tracking: Tracking) -> None:
-        self._update(e, tracking, status="withdrawn")
+        self._update(e, tracking, e.effective_on, status="withdrawn")
 
     @process_event.register
     def _expired(self, e: Certificate.Expired, tracking: Tracking) -> None:

@@ -1,7 +1,9 @@
-"""Compliance exceptions (ZPIC-WF-20 7.2.1, 7.3.1): actions that took effect after their deadline.
+"""Compliance exceptions (ZPIC-WF-20 7.2.1, 7.3.1; rules.md §12).
 
 A suspension, reinstatement or withdrawal takes effect within 5 working days of the facts being
-verified; one recorded late is kept as it happened and listed here for the compliance officer.
+verified; one recorded late is kept as it happened and listed here (`late_action`). A deadline
+job's suspension or withdrawal that a fact entered late contradicts is listed too
+(`contradiction`) until a decision maker rescinds it.
 """
 
 from __future__ import annotations
@@ -131,6 +133,53 @@ class ComplianceProjection(Projection[ComplianceQueries]):
     @process_event.register
     def _withdrawn(self, e: Certificate.Withdrawn, tracking: Tracking) -> None:
         self._action(e, tracking, "withdrawal", e.reason)
+
+    @process_event.register
+    def _contradiction(self, e: Certificate.ContradictionFound, tracking: Tracking) -> None:
+        # A deadline job's action that a late entry contradicts: listed until a decision maker
+        # rescinds it (rules.md §12). The columns say: the action, what contradicts it and when.
+        number = self.view.rows(
+            "SELECT number FROM compliance_numbers WHERE certificate_id = ?",
+            [str(e.originator_id)],
+        )[0]["number"]
+        fact = e.fact_on or e.action_effective_on
+        self.view.write(
+            [
+                (
+                    "INSERT INTO compliance_exceptions (cursor, kind, number, certificate_id,"
+                    " action, reason, verified_on, due_on, due_on_provisional, effective_on,"
+                    " days_late, recorded_at, recorded_by)"
+                    " VALUES (?, 'contradiction', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                    [
+                        tracking.notification_id,
+                        number,
+                        str(e.originator_id),
+                        e.action,
+                        e.contradicted_by,
+                        fact.isoformat(),
+                        (e.missed_due_on or e.action_effective_on).isoformat(),
+                        False,
+                        e.action_effective_on.isoformat(),
+                        e.timestamp.isoformat(),
+                        e.by,
+                    ],
+                )
+            ],
+            tracking,
+        )
+
+    @process_event.register
+    def _rescinded(self, e: Certificate.Rescinded, tracking: Tracking) -> None:
+        self.view.write(
+            [
+                (
+                    "DELETE FROM compliance_exceptions WHERE kind = 'contradiction'"
+                    " AND certificate_id = ? AND action = ? AND effective_on = ?",
+                    [str(e.originator_id), e.action, e.action_effective_on.isoformat()],
+                )
+            ],
+            tracking,
+        )
 
     @process_event.register
     def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:

@@ -52,6 +52,19 @@ def effective_status(row: dict[str, Any], today: date) -> str:
     return str(row["status"])
 
 
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _standing(e: Any) -> dict[str, Any]:
+    """The register columns of a certificate's standing after a status event."""
+    return {
+        "status": e.status_after,
+        "suspended_from": _iso(e.suspended_from_after),
+        "suspended_until": _iso(e.suspended_until_after),
+    }
+
 class RegisterQueries(ViewQueries):
     """The register's rows, its change feed, and its searches."""
 
@@ -539,16 +552,9 @@ class RegisterProjection(Projection[RegisterQueries]):
 
     @process_event.register
     def _suspended(self, e: Certificate.Suspended, tracking: Tracking) -> None:
-        self._status(
-            e,
-            tracking,
-            "suspended",
-            {
-                "status": "suspended",
-                "suspended_from": e.effective_on.isoformat(),
-                "suspended_until": e.suspended_until.isoformat(),
-            },
-        )
+        # the certificate's standing after the event, by business dates: a suspension entered
+        # late after a withdrawal or expiry leaves the row as it was (rules.md §12)
+        self._status(e, tracking, "suspended", _standing(e))
 
     @process_event.register
     def _extended(self, e: Certificate.SuspensionExtended, tracking: Tracking) -> None:
@@ -558,11 +564,15 @@ class RegisterProjection(Projection[RegisterQueries]):
 
     @process_event.register
     def _reinstated(self, e: Certificate.Reinstated, tracking: Tracking) -> None:
+        self._status(e, tracking, "reinstated", _standing(e))
+
+    @process_event.register
+    def _rescinded(self, e: Certificate.Rescinded, tracking: Tracking) -> None:
         self._status(
             e,
             tracking,
-            "reinstated",
-            {"status": "valid", "suspended_from": None, "suspended_until": None},
+            "rescinded",
+            {**_standing(e), "withdrawn_on": _iso(e.withdrawn_on_after)},
         )
 
     @process_event.register

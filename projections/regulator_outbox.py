@@ -46,6 +46,7 @@ CHANGES: dict[str, str] = {
     "reinstated": "恢复",
     "withdrawn": "撤销",
     "expired": "过期",
+    "rescinded": "撤回期限作业处理",
 }
 """The certificate changes the regulator is told of (7.4, 8.1.3), with their Chinese names."""
 
@@ -319,11 +320,16 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
 
     @process_event.register
     def _suspended(self, e: Certificate.Suspended, tracking: Tracking) -> None:
-        self._notify(e, tracking, "suspended", e.effective_on)
+        # entered late, after a withdrawal or expiry, it leaves the status as it was (§12)
+        self._notify(e, tracking, "suspended", e.effective_on, status=e.status_after)
 
     @process_event.register
     def _reinstated(self, e: Certificate.Reinstated, tracking: Tracking) -> None:
-        self._notify(e, tracking, "reinstated", e.effective_on)
+        self._notify(e, tracking, "reinstated", e.effective_on, status=e.status_after)
+
+    @process_event.register
+    def _rescinded(self, e: Certificate.Rescinded, tracking: Tracking) -> None:
+        self._notify(e, tracking, "rescinded", e.decided_on, status=e.status_after)
 
     @process_event.register
     def _withdrawn(self, e: Certificate.Withdrawn, tracking: Tracking) -> None:
@@ -370,7 +376,7 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
             "SELECT * FROM regulator_certificates WHERE certificate_id = ?",
             [str(e.originator_id)],
         )[0]
-        changed = {**changed, "status": STATUS_AFTER.get(change, certificate["status"])}
+        changed = {"status": STATUS_AFTER.get(change, certificate["status"]), **changed}
         certificate.update(changed)
         assignments = ", ".join(f"{column} = ?" for column in changed)
         self.view.write(

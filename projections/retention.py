@@ -72,6 +72,17 @@ class RetentionQueries(ViewQueries):
         " number TEXT PRIMARY KEY,"
         " certificate_id TEXT NOT NULL UNIQUE,"
         " cycle INTEGER NOT NULL)",
+        # business dates for the schedule as of a past day (rules.md §10, §12): when a row
+        # began and, for a cycle, its scheduled last day; when each hold held
+        "CREATE TABLE IF NOT EXISTS retention_row_dates ("
+        " row_key TEXT PRIMARY KEY,"
+        " opened_on TEXT NOT NULL,"
+        " expires_on TEXT,"
+        " disposed_on TEXT)",
+        "CREATE TABLE IF NOT EXISTS retention_hold_periods ("
+        " hold_id TEXT PRIMARY KEY,"
+        " since TEXT NOT NULL,"
+        " until TEXT)",
     )
 
     def row_of(self, aggregate_id: str) -> str | None:
@@ -105,6 +116,35 @@ class RetentionQueries(ViewQueries):
         rows = self.rows(f"SELECT * FROM retention_rows{where} ORDER BY uscc, row_key", params)
         holds = self._active_holds(None)
         return [scheduled(row, holds.get(row["uscc"], []), as_of) for row in rows]
+
+    def schedule_as_of(self, as_of: date, uscc: str | None = None) -> list[dict[str, Any]]:
+        """The schedule as it stood on a past day (rules.md §10): the rows begun by then, each
+        cycle's end as of that day (a running cycle shows its scheduled retain_until,
+        provisional), the holds in force that day and what was disposed of by then."""
+        where, params = ("", []) if uscc is None else (" WHERE r.uscc = ?", [uscc])
+        rows = self.rows(
+            "SELECT r.*, d.opened_on, d.expires_on, d.disposed_on FROM retention_rows r"
+            f" LEFT JOIN retention_row_dates d ON d.row_key = r.row_key{where}"
+            " ORDER BY r.uscc, r.row_key",
+            params,
+        )
+        day = as_of.isoformat()
+        holds: dict[str, list[dict[str, Any]]] = {}
+        for hold in self.rows(
+            "SELECT h.hold_id, h.uscc, h.kind, h.reason FROM retention_holds h"
+            " JOIN retention_hold_periods p ON p.hold_id = h.hold_id"
+            " WHERE p.since <= ? AND (p.until IS NULL OR p.until > ?) ORDER BY h.hold_id",
+            [day, day],
+        ):
+            holds.setdefault(hold["uscc"], []).append(
+                {"id": hold["hold_id"], "kind": hold["kind"], "reason": hold["reason"]}
+            )
+        out = []
+        for row in rows:
+            if row["opened_on"] is not None and row["opened_on"] > day:
+                continue
+            out.append(scheduled(_as_of(row, day), holds.get(row["uscc"], []), as_of))
+        return out
 
     def _active_holds(self, usccs: list[str] | None) -> dict[str, list[dict[str, Any]]]:
         where, params = "", []
@@ -181,11 +221,35 @@ def last_day_disposable(as_of: date) -> date:
     return day
 
 
+def _as_of(row: dict[str, Any], day: str) -> dict[str, Any]:
+    """A stored row as it stood on a day, from its business dates."""
+    row = dict(row)
+    if row["last_day"] is not None and row["last_day"] > day and row["expires_on"] is not None:
+        # ended later (a withdrawal after the day): as of the day the cycle ran to expiry
+        row["last_day"], row["ended"] = row["expires_on"], False
+    elif row["last_day"] is not None and row["last_day"] > day:
+        row["ended"] = False
+    row["disposed"] = bool(row["disposed"]) and (
+        row["disposed_on"] is None or row["disposed_on"] <= day
+    )
+    return row
+
+
 def scheduled(row: dict[str, Any], held: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
-    """A stored row as the schedule shows it: retain_until, holds, eligibility on as_of."""
+    """A stored row as the schedule shows it: retain_until, holds, eligibility on as_of.
+
+    A cycle past its last day has ended whether or not its expiry was recorded yet (the
+    register reads it expired too); a running cycle shows the retain_until its scheduled last
+    day gives, marked provisional (rules.md §12)."""
     until = None
-    if row["last_day"] and row["ended"]:
-        until = retain_until(date.fromisoformat(row["last_day"]))
+    provisional = False
+    last_day = date.fromisoformat(row["last_day"]) if row["last_day"] else None
+    ended = bool(row["ended"]) or (
+        last_day is not None and row["kind"] == "certification_cycle" and last_day < as_of
+    )
+    if last_day is not None:
+        until = retain_until(last_day)
+        provisional = not ended
     return {
         "key": row["row_key"],
         "uscc": row["uscc"],
@@ -193,13 +257,14 @@ def scheduled(row: dict[str, Any], held: list[dict[str, Any]], as_of: date) -> d
         "subject": row["subject"],
         "cycle": row["cycle"],
         "records": int(row["records"]),
-        "last_day": row["last_day"] if row["ended"] else None,
+        "last_day": row["last_day"] if ended else None,
         "retain_until": None if until is None else until.isoformat(),
+        "retain_until_provisional": provisional,
         "hold": bool(held),
         "holds": held,
         "disposed": bool(row["disposed"]),
         "eligible_for_disposal": bool(
-            until is not None and as_of > until and not held and not row["disposed"]
+            until is not None and ended and as_of > until and not held and not row["disposed"]
         ),
     }
 
@@ -317,6 +382,10 @@ class RetentionProjection(Projection[RetentionQueries]):
                     " ?, ?)",
                     [key, e.organization["uscc"], str(e.originator_id), False, False],
                 ),
+                (
+                    "INSERT INTO retention_row_dates (row_key, opened_on) VALUES (?, ?)",
+                    [key, e.received_on.isoformat()],
+                ),
                 *self._join(e, key, "application"),
             ],
             tracking,
@@ -382,6 +451,12 @@ class RetentionProjection(Projection[RetentionQueries]):
                     [str(e.originator_id), e.organization_uscc, f"{e.kind} open", True],
                 )
             )
+            statements.append(
+                (
+                    "INSERT INTO retention_hold_periods (hold_id, since) VALUES (?, ?)",
+                    [str(e.originator_id), e.received_on.isoformat()],
+                )
+            )
         self.view.write(statements, tracking)
 
     @process_event.register
@@ -392,6 +467,10 @@ class RetentionProjection(Projection[RetentionQueries]):
                 (
                     "UPDATE retention_holds SET active = ? WHERE hold_id = ?",
                     [False, str(e.originator_id)],
+                ),
+                (
+                    "UPDATE retention_hold_periods SET until = ? WHERE hold_id = ?",
+                    [e.sent_on.isoformat(), str(e.originator_id)],
                 ),
             ],
             tracking,
@@ -414,7 +493,11 @@ class RetentionProjection(Projection[RetentionQueries]):
                     "INSERT INTO retention_holds (hold_id, uscc, kind, reason, active)"
                     " VALUES (?, ?, 'legal', ?, ?)",
                     [str(e.originator_id), e.uscc, e.reason, True],
-                )
+                ),
+                (
+                    "INSERT INTO retention_hold_periods (hold_id, since) VALUES (?, ?)",
+                    [str(e.originator_id), e.placed_on.isoformat()],
+                ),
             ],
             tracking,
         )
@@ -426,7 +509,11 @@ class RetentionProjection(Projection[RetentionQueries]):
                 (
                     "UPDATE retention_holds SET active = ? WHERE hold_id = ?",
                     [False, str(e.originator_id)],
-                )
+                ),
+                (
+                    "UPDATE retention_hold_periods SET until = ? WHERE hold_id = ?",
+                    [e.released_on.isoformat(), str(e.originator_id)],
+                ),
             ],
             tracking,
         )
@@ -439,6 +526,7 @@ class RetentionProjection(Projection[RetentionQueries]):
         uscc: str,
         last_day: date,
         application_id: str | None,
+        opened_on: date,
     ) -> list[Statement]:
         key = cycle_key(number, cycle)
         statements: list[Statement] = [
@@ -447,6 +535,11 @@ class RetentionProjection(Projection[RetentionQueries]):
                 " last_day, ended, disposed)"
                 " VALUES (?, ?, 'certification_cycle', ?, ?, 0, ?, ?, ?)",
                 [key, uscc, number, cycle, last_day.isoformat(), False, False],
+            ),
+            (
+                "INSERT INTO retention_row_dates (row_key, opened_on, expires_on)"
+                " VALUES (?, ?, ?)",
+                [key, opened_on.isoformat(), last_day.isoformat()],
             ),
         ]
         if cycle == 1:
@@ -484,7 +577,13 @@ class RetentionProjection(Projection[RetentionQueries]):
                 [e.number, str(e.originator_id)],
             ),
             *self._open_cycle(
-                e, e.number, 1, e.organization["uscc"], e.expires_on, e.application_id
+                e,
+                e.number,
+                1,
+                e.organization["uscc"],
+                e.expires_on,
+                e.application_id,
+                e.issued_on,
             ),
         ]
         self.view.write(statements, tracking)
@@ -522,7 +621,13 @@ class RetentionProjection(Projection[RetentionQueries]):
             # The certificate's events of the new cycle count there; it stays a member of the
             # cycle it began in, and each later cycle lists it again by its number.
             *self._open_cycle(
-                e, number, cycle + 1, e.organization["uscc"], e.expires_on, e.application_id
+                e,
+                number,
+                cycle + 1,
+                e.organization["uscc"],
+                e.expires_on,
+                e.application_id,
+                e.reissued_on,
             ),
         ]
         self.view.write(statements, tracking)
@@ -550,6 +655,27 @@ class RetentionProjection(Projection[RetentionQueries]):
     def _expired(self, e: Certificate.Expired, tracking: Tracking) -> None:
         self._certificate_event(e, tracking, e.expired_on - timedelta(days=1))
 
+    @process_event.register
+    def _rescinded(self, e: Certificate.Rescinded, tracking: Tracking) -> None:
+        if e.action != "withdrawal":
+            self._certificate_event(e, tracking, None)
+            return
+        # the cycle runs on to its expiry again, or to an earlier withdrawal still in force
+        number, cycle = self._certificate(e)
+        key = cycle_key(number, cycle)
+        self._counted(key)
+        last_day = e.withdrawn_on_after or e.expires_on
+        ended = e.withdrawn_on_after is not None or e.status_after == "expired"
+        self.view.write(
+            [
+                (
+                    "UPDATE retention_rows SET last_day = ?, ended = ? WHERE row_key = ?",
+                    [last_day.isoformat(), ended, key],
+                )
+            ],
+            tracking,
+        )
+
     @process_event.register(Certificate.Suspended)
     @process_event.register(Certificate.SuspensionExtended)
     @process_event.register(Certificate.Reinstated)
@@ -563,6 +689,12 @@ class RetentionProjection(Projection[RetentionQueries]):
     @process_event.register
     def _disposed(self, e: Disposal.Recorded, tracking: Tracking) -> None:
         self.view.write(
-            [("UPDATE retention_rows SET disposed = ? WHERE row_key = ?", [True, e.row_key])],
+            [
+                ("UPDATE retention_rows SET disposed = ? WHERE row_key = ?", [True, e.row_key]),
+                (
+                    "UPDATE retention_row_dates SET disposed_on = ? WHERE row_key = ?",
+                    [e.disposed_on.isoformat(), e.row_key],
+                ),
+            ],
             tracking,
         )

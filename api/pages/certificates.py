@@ -16,6 +16,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
+from api.pages.certificate_story import open_contradictions, status_story
 from api.pages.rendering import FormProblem, form_action, not_found, paging, rejected, render
 from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
@@ -28,6 +29,7 @@ from api.schemas.certificates import (
     Grade,
     RecoveryIn,
     ReinstatementIn,
+    RescissionIn,
     SuspensionIn,
     WithdrawalIn,
 )
@@ -128,6 +130,8 @@ def certificate_context(page: StaffPage, certificate: Certificate) -> dict[str, 
         "default_months": DEFAULT_SUSPENSION_MONTHS,
         "months_left": MAXIMUM_SUSPENSION_MONTHS - certificate.suspension_months,
         "five_days": working_day_deadline(today).due_on,
+        "story": status_story(certificate),
+        "contradictions": open_contradictions(certificate),
     }
 
 
@@ -255,6 +259,22 @@ def withdraw(number: str, page: FormPost) -> Response:
         lambda body, version: backoffice.withdraw_certificate(
             number, reason=body.reason, verified_on=body.verified_on,
             effective_on=body.effective_on, recovered=body.recovered, by=page.actor,
+            expected_version=version),
+    )  # fmt: skip
+
+
+@router.post("/certificates/{number}/rescission", response_class=HTMLResponse)
+def rescind(number: str, page: FormPost) -> Response:
+    """Rescind a deadline job's action that a late entry contradicts (rules.md §12)."""
+    backoffice = page.services.backoffice
+    return _act(
+        page, number, "rescission", ("action", "effective_on", "reason", "decided_on"),
+        RescissionIn,
+        lambda v: {"action": v["action"], "effective_on": _day(v["effective_on"]),
+                   "reason": v["reason"], "decided_on": _day(v["decided_on"])},
+        lambda body, version: backoffice.rescind_deadline_action(
+            number, action=body.action, action_effective_on=body.effective_on,
+            reason=body.reason, decided_on=body.decided_on, by=page.actor,
             expected_version=version),
     )  # fmt: skip
 

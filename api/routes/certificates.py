@@ -13,6 +13,7 @@ from api.schemas.certificates import (
     ExtensionIn,
     RecoveryIn,
     ReinstatementIn,
+    RescissionIn,
     Schedule,
     SuspensionIn,
     Window,
@@ -161,6 +162,29 @@ def withdraw(
         verified_on=body.verified_on,
         effective_on=body.effective_on,
         recovered=body.recovered,
+        by=actor,
+        expected_version=version,
+    )
+    services.settle()
+    return certificate_out(services, certificate, response)
+
+
+@router.post("/{number}/rescission", response_model=CertificateOut)
+def rescind(
+    number: CertificateNumber,
+    body: RescissionIn,
+    services: ServicesDep,
+    actor: DecisionMaker,
+    version: IfMatch,
+    response: Response,
+) -> CertificateOut:
+    """Rescind a deadline job's suspension or withdrawal that a late entry contradicts (§12)."""
+    certificate = services.backoffice.rescind_deadline_action(
+        number,
+        action=body.action,
+        action_effective_on=body.effective_on,
+        reason=body.reason,
+        decided_on=body.decided_on,
         by=actor,
         expected_version=version,
     )

@@ -12,19 +12,21 @@ from domain.people import Actor
 
 router = APIRouter(prefix="/compliance", tags=["compliance"])
 
-ComplianceOfficer = Annotated[Actor, Depends(require("compliance_officer"))]
+# decision makers read it too: they correct the contradictions it lists (rules.md §12)
+ExceptionReader = Annotated[Actor, Depends(require("compliance_officer", "decision_maker"))]
 
 
 @router.get("/exceptions", response_model=ComplianceExceptions)
 def exceptions(
     services: ServicesDep,
-    actor: ComplianceOfficer,
+    actor: ExceptionReader,
     number: Annotated[str | None, Query(max_length=64)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ComplianceExceptions:
     """Suspensions, reinstatements and withdrawals that took effect after the 5-working-day
-    limit, newest first; each recorded truthfully, never back-dated."""
+    limit, and deadline actions a late entry contradicts, newest first; each recorded
+    truthfully, never back-dated."""
     rows, total = services.read_models.view("compliance").exceptions(
         number, offset=(page - 1) * page_size, limit=page_size
     )

@@ -69,9 +69,14 @@ def retention(
 ) -> list[dict[str, Any]]:
     """One row per organization and certification cycle (and per application never certified):
     its record count, retain_until (36 months after the cycle's last day), holds, and whether
-    it is eligible for disposal as of the day."""
-    day = as_of or services.backoffice.today()
-    return services.read_models.view("retention").schedule(day, uscc)  # type: ignore[no-any-return]
+    it is eligible for disposal as of the day. With a past `as_of`, the rows as they stood
+    that day: rows begun by then, cycle ends and holds by their business dates; a running
+    cycle's retain_until is its scheduled one, `retain_until_provisional`."""
+    today = services.backoffice.today()
+    view = services.read_models.view("retention")
+    if as_of is None or as_of >= today:
+        return view.schedule(as_of or today, uscc)  # type: ignore[no-any-return]
+    return view.schedule_as_of(as_of, uscc)  # type: ignore[no-any-return]
 
 
 @router.post("/holds", status_code=status.HTTP_201_CREATED, response_model=HoldOut)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import BusinessDate, Strict, Text
 
@@ -193,6 +193,28 @@ class SuspensionIn(Strict):
     months: Months = 3
 
 
+class RescissionIn(Strict):
+    """A decision maker rescinds a deadline job's action a late entry contradicts (§12)."""
+
+    action: Literal["suspension", "withdrawal"]
+    effective_on: BusinessDate = Field(description="the day the rescinded action took effect")
+    reason: Text = Field(description="why: the fact that contradicts it (rules.md §12)")
+    decided_on: BusinessDate
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "action": "suspension",
+                    "effective_on": "2026-03-11",
+                    "reason": "监督审查已于2026-03-08按期完成，录入晚于期限作业",
+                    "decided_on": "2026-03-20",
+                }
+            ]
+        }
+    )
+
+
 class ExtensionIn(Strict):
     """An extension of a suspension (7.2.2)."""
 
@@ -219,10 +241,11 @@ class SweepIn(Strict):
 
 
 class SweepChange(BaseModel):
-    """A change the deadline jobs recorded."""
+    """A change the deadline jobs recorded; `conflict`: one the rules leave to a person (an
+    overdue suspension that would overlap a suspension recorded to start later, §12)."""
 
     number: str
-    change: Literal["suspend", "withdraw", "expire"]
+    change: Literal["suspend", "withdraw", "expire", "conflict"]
     effective_on: date
     reason: str | None
 

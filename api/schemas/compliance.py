@@ -9,10 +9,14 @@ from pydantic import BaseModel, Field
 
 
 class ComplianceException(BaseModel):
-    """An action that took effect after its 5-working-day deadline, recorded as it happened."""
+    """An action that took effect after its 5-working-day deadline, recorded as it happened
+    (`late_action`), or a deadline job's action a late entry contradicts (`contradiction`:
+    `reason` names what contradicts it, `verified_on` that fact's date, `due_on` the missed
+    surveillance due date, `effective_on` the action's; rescind it with
+    `POST /certificates/{number}/rescission`)."""
 
     cursor: int
-    kind: Literal["late_action"]
+    kind: Literal["late_action", "contradiction"]
     number: str
     action: Literal["suspension", "reinstatement", "withdrawal"]
     reason: str | None

@@ -81,3 +81,43 @@ EXPIRY_REMINDER_DAYS = (90, 30, 7)
 def reminder_expiry_dates(day: date) -> list[date]:
     """The expiry dates that call for a reminder on a day."""
     return [day + timedelta(days=n) for n in EXPIRY_REMINDER_DAYS]
+
+
+@dataclass(frozen=True)
+class MissedSurveillance:
+    """A surveillance due date that passed unmet (5.3): overdue from the day after it until the
+    surveillance was done (`done_on`, None while it is not)."""
+
+    due_on: date
+    done_on: date | None
+
+    @property
+    def overdue_from(self) -> date:
+        """The first day the certificate was overdue."""
+        return self.due_on + timedelta(days=1)
+
+    def overdue_on(self, day: date) -> bool:
+        """Whether the surveillance was still not done on a day (rules.md §12: a surveillance
+        counts from its completion date)."""
+        return self.overdue_from <= day and (self.done_on is None or day < self.done_on)
+
+
+def missed_surveillances(
+    issued_on: date, expires_on: date, completed: list[date]
+) -> list[MissedSurveillance]:
+    """Every due date of a cycle that passed unmet, from the surveillances' completion dates
+    alone, in whatever order they were entered (5.2, 5.3; rules.md §12)."""
+    done = sorted(set(completed))
+    missed: list[MissedSurveillance] = []
+    last: date | None = None
+    while True:
+        due = next_surveillance_due(issued_on, expires_on, last)
+        if due is None:
+            return missed
+        following = [d for d in done if last is None or d > last]
+        next_done = following[0] if following else None
+        if next_done is None or next_done > due:
+            missed.append(MissedSurveillance(due, next_done))
+        if next_done is None:
+            return missed
+        last = next_done

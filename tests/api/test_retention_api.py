@@ -91,7 +91,7 @@ def test_an_application_never_certified_is_kept_36_months_after_its_outcome(
 
 def test_recertification_closes_one_cycle_and_opens_the_next(office: LifecycleOffice) -> None:
     """Given a certificate valid through 2026-12-09 recertified on 2026-11-20, then cycle 1
-    ends 2026-12-09 (kept until 2029-12-09) and cycle 2 is open, with no retain_until yet."""
+    ends 2026-12-09 (kept until 2029-12-09) and cycle 2 is open, its retain_until provisional."""
     code = uscc(954)
     number = office.certificate(code, "2023-12-10")
     office.surveil(number, "2024-11-01")
@@ -108,11 +108,13 @@ def test_recertification_closes_one_cycle_and_opens_the_next(office: LifecycleOf
         "2026-12-09",
         "2029-12-09",
     )
-    assert (second["cycle"], second["retain_until"], second["eligible_for_disposal"]) == (
-        2,
-        None,
-        False,
-    )
+    # a running cycle shows the retain_until its scheduled last day gives, provisional (§12)
+    assert (
+        second["cycle"],
+        second["retain_until"],
+        second["retain_until_provisional"],
+        second["eligible_for_disposal"],
+    ) == (2, "2032-12-09", True, False)
     assert first["records"] + second["records"] == events_of(office, code)
 
 

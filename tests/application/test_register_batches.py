@@ -31,7 +31,13 @@ def _life(serial: int) -> list[Any]:
                 "timestamp": at + timedelta(days=version)}  # fmt: skip
 
     day, by = date(2026, 6, 1), "probe"
-    schedule = {"due_on": day, "due_on_provisional": False, "late": False, "by": by}
+    schedule = {
+        "due_on": day,
+        "due_on_provisional": False,
+        "due_on_calendar": "package",
+        "late": False,
+        "by": by,
+    }
     return [
         Certificate.Issued(
             **base(1),
@@ -70,9 +76,21 @@ def _life(serial: int) -> list[Any]:
             effective_on=day,
             months=3,
             suspended_until=date(2026, 9, 1),
+            missed_due_on=None,
+            status_after="suspended",
+            suspended_from_after=day,
+            suspended_until_after=date(2026, 9, 1),
             **schedule,
         ),
-        Certificate.Reinstated(**base(4), verified_on=day, effective_on=day, **schedule),
+        Certificate.Reinstated(
+            **base(4),
+            verified_on=day,
+            effective_on=day,
+            status_after="valid",
+            suspended_from_after=None,
+            suspended_until_after=None,
+            **schedule,
+        ),
         Certificate.Recertified(
             **base(5),
             decision_id="d2",

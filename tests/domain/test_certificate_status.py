@@ -62,13 +62,14 @@ def test_the_national_day_holidays_do_not_count_as_working_days() -> None:
 
 def test_a_deadline_in_an_unpublished_year_is_provisional() -> None:
     """Given facts verified at the end of 2026, when the deadline runs into 2027 (whose
-    official calendar the package does not know), then it is counted Monday to Friday and
-    marked provisional."""
+    official calendar the package does not know), then it is counted on the statutory floor
+    (元旦 2027-01-01 off, weekends off) and marked provisional, naming that layer."""
     cert = certificate()
     cert.suspend("other", date(2026, 12, 28), date(2026, 12, 28), 3, by="u")
     event = cert.collect_events()[-1]
     assert isinstance(event, Certificate.Suspended)
-    assert (event.due_on, event.due_on_provisional) == (date(2027, 1, 4), True)
+    assert (event.due_on, event.due_on_provisional) == (date(2027, 1, 5), True)
+    assert event.due_on_calendar == "statutory"
 
 
 def test_extensions_count_from_the_first_day_and_stop_at_six_months() -> None:

@@ -19,6 +19,8 @@ needs a new `class_version` with an upcaster, and then a new case. A case named
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -46,6 +48,7 @@ from tests.factories import VALID_USCCS, organization
 
 TODAY = date(2026, 11, 28)
 USCC_A, USCC_B, USCC_C = VALID_USCCS[0], VALID_USCCS[1], VALID_USCCS[2]
+USCC_D, NAME_D = VALID_USCCS[3], "福州丁商贸有限公司"
 NAME_A, NAME_B, NAME_C = "福州甲商贸有限公司", "福州乙商贸有限公司", "福州丙商贸有限公司"
 ADDRESS = "福建省福州市鼓楼区五四路1号"
 LAYERS = ["service_management", "service_execution", "customer_feedback"]
@@ -414,7 +417,10 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         "domain.certificate:Certificate.Suspended", cert_a, 4,
         {"reason": "requested_by_organization", "verified_on": iso("2025-03-03"),
          "effective_on": iso("2025-03-05"), "months": 2, "suspended_until": iso("2025-05-04"),
-         "due_on": iso("2025-03-10"), "due_on_provisional": False, "late": False,
+         "due_on": iso("2025-03-10"), "due_on_provisional": False,
+         "due_on_calendar": "package", "missed_due_on": None, "late": False,
+         "status_after": "suspended", "suspended_from_after": iso("2025-03-05"),
+         "suspended_until_after": iso("2025-05-04"), "class_version": 2,
          "by": decider},
         lambda c: {"status": c.status, "suspended_from": c.suspended_from,
                    "suspended_until": c.suspended_until,
@@ -443,7 +449,9 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         "domain.certificate:Certificate.Reinstated", cert_a, 6,
         # the fifth working day after 2025-04-01, across the Qingming holiday (4-6 April)
         {"verified_on": iso("2025-04-01"), "effective_on": iso("2025-04-02"),
-         "due_on": iso("2025-04-09"), "due_on_provisional": False, "late": False,
+         "due_on": iso("2025-04-09"), "due_on_provisional": False,
+         "due_on_calendar": "package", "late": False, "status_after": "valid",
+         "suspended_from_after": None, "suspended_until_after": None, "class_version": 2,
          "by": decider},
         lambda c: {"status": c.status, "suspended_from": c.suspended_from,
                    "suspended_until": c.suspended_until,
@@ -590,7 +598,10 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         "domain.certificate:Certificate.Suspended", cert_b, 2,
         {"reason": "surveillance_overdue", "verified_on": iso("2024-03-02"),
          "effective_on": iso("2024-03-02"), "months": 3, "suspended_until": iso("2024-06-01"),
-         "due_on": iso("2024-03-08"), "due_on_provisional": False, "late": False,
+         "due_on": iso("2024-03-08"), "due_on_provisional": False,
+         "due_on_calendar": "package", "missed_due_on": iso("2024-03-01"), "late": False,
+         "status_after": "suspended", "suspended_from_after": iso("2024-03-02"),
+         "suspended_until_after": iso("2024-06-01"), "class_version": 2,
          "by": DEADLINE_JOBS_ID},
         lambda c: {"status": c.status, "suspended_until": c.suspended_until},
         {"status": "suspended", "suspended_until": date(2024, 6, 1)},
@@ -599,7 +610,8 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         "domain.certificate:Certificate.Withdrawn", cert_b, 3,
         {"reason": "suspension_expired_unresolved", "verified_on": iso("2024-06-02"),
          "effective_on": iso("2024-06-02"), "recovered": False, "due_on": iso("2024-06-07"),
-         "due_on_provisional": False, "late": False, "by": DEADLINE_JOBS_ID},
+         "due_on_provisional": False, "due_on_calendar": "package", "late": False,
+         "class_version": 2, "by": DEADLINE_JOBS_ID},
         lambda c: {"status": c.status, "withdrawn_on": c.withdrawn_on,
                    "withdrawal_reason": c.withdrawal_reason, "recovered": c.recovered},
         {"status": "withdrawn", "withdrawn_on": date(2024, 6, 2),
@@ -672,6 +684,36 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
          "reported_on": date(2026, 11, 5), "reference": "国认监函〔2026〕10号",
          "reported_by": "bootstrap-admin"},
     )  # fmt: skip
+
+    # D: the deadline jobs suspend it, an on-time surveillance is entered after; a decision
+    # maker rescinds the suspension the late entry contradicts (rules.md §12)
+    number_d = office.certificate(USCC_D, NAME_D, date(2025, 1, 10))
+    cert_d = Certificate.create_id(number_d)
+    assert len(bo.sweep(date(2026, 1, 11), [number_d])) == 1
+    surveillance_d = office.surveil(number_d, date(2026, 1, 5)).id
+    bo.complete_audit(surveillance_d, date(2026, 1, 5), Decimal("0.8"), office.leader)
+    cases["Certificate.ContradictionFound"] = _case(
+        "domain.certificate:Certificate.ContradictionFound", cert_d, 4,
+        {"action": "suspension", "action_effective_on": iso("2026-01-11"),
+         "contradicted_by": "surveillance_on_time", "fact_on": iso("2026-01-05"),
+         "missed_due_on": iso("2026-01-10"), "by": leader},
+        lambda c: {"noted_contradictions": c.noted_contradictions, "status": c.status},
+        {"noted_contradictions": [("suspension", date(2026, 1, 11))], "status": "suspended"},
+    )  # fmt: skip
+    bo.rescind_deadline_action(
+        number_d, "suspension", date(2026, 1, 11), "监督审查已按期完成", date(2026, 1, 20),
+        office.decider,
+    )  # fmt: skip
+    cases["Certificate.Rescinded"] = _case(
+        "domain.certificate:Certificate.Rescinded", cert_d, 5,
+        {"action": "suspension", "action_effective_on": iso("2026-01-11"),
+         "reason": "监督审查已按期完成", "decided_on": iso("2026-01-20"),
+         "status_after": "valid", "suspended_from_after": None, "suspended_until_after": None,
+         "withdrawn_on_after": None, "expires_on": iso("2028-01-09"), "by": decider},
+        lambda c: {"status": c.status, "suspended_from": c.suspended_from,
+                   "live": len(c.live_suspensions())},
+        {"status": "valid", "suspended_from": None, "live": 0},
+    )  # fmt: skip
     return bo, cases
 
 
@@ -705,6 +747,8 @@ CASES = (
     "Certificate.Recovered",
     "Certificate.Recertified",
     "Certificate.Expired",
+    "Certificate.ContradictionFound",
+    "Certificate.Rescinded",
     "SweepJournal.Started",
     "SweepJournal.DaySwept",
     "SweepJournal.DaySwept (expiry)",
@@ -784,3 +828,41 @@ def test_the_guard_sees_the_lifecycle_event_types() -> None:
         "domain.decision:Decision.Made",
         "domain.decision:Decision.Reopened",
     }
+
+
+V2_FIELDS = {
+    "Certificate.Suspended": (
+        "due_on_calendar", "missed_due_on", "status_after", "suspended_from_after",
+        "suspended_until_after",
+    ),
+    "Certificate.Reinstated": (
+        "due_on_calendar", "status_after", "suspended_from_after", "suspended_until_after",
+    ),
+    "Certificate.Withdrawn": ("due_on_calendar",),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(V2_FIELDS))
+def test_a_version_1_record_replays_through_its_upcaster(
+    history: tuple[BackOffice, dict[str, Case]], name: str
+) -> None:
+    """Given a record stored before rules.md §12 (version 1: no calendar layer, no standing
+    after), when it is read, then the upcaster fills what v1 knew: the package calendar
+    (Monday to Friday where it was provisional) and the suspension as the one in force."""
+    bo, cases = history
+    record = _record(bo, cases[name])
+    state = json.loads(record.state)
+    for field in (*V2_FIELDS[name], "class_version"):
+        state.pop(field)
+    old = dataclasses.replace(record, state=json.dumps(state).encode())
+    event = bo.mapper.to_domain_event(old)
+    assert event.due_on_calendar == "package"  # type: ignore[attr-defined]
+    if name == "Certificate.Suspended":
+        assert event.missed_due_on is None  # type: ignore[attr-defined]
+        assert event.status_after == "suspended"  # type: ignore[attr-defined]
+        assert event.suspended_from_after == event.effective_on  # type: ignore[attr-defined]
+    if name == "Certificate.Reinstated":
+        assert event.status_after == "valid"  # type: ignore[attr-defined]
+    state["due_on_provisional"] = True
+    provisional = dataclasses.replace(record, state=json.dumps(state).encode())
+    assert bo.mapper.to_domain_event(provisional).due_on_calendar == "weekdays"  # type: ignore[attr-defined]

@@ -126,7 +126,7 @@ def test_a_refused_action_shows_the_rule_and_its_clause_beside_its_form(
     # then 409 beside the withdrawal form, nothing recorded
     assert answer.status_code == 409
     form = answer.text.split('id="withdrawal-form"', 1)[1].split("</section>", 1)[0]
-    assert "证书状态为 withdrawn，不能撤销（依据 ZPIC-WF-20 7）" in form
+    assert "证书在 2026-11-28 的状态为撤销，不能撤销（依据 ZPIC-WF-20 7）" in form
     assert events_recorded(client) == before
 
 
