@@ -191,8 +191,8 @@ def test_a_trainees_finding_counts_only_once_approved(office: Office) -> None:
     audit = office.plan()
     nonconformity(office, audit, "4.3.2.4", by=office.trainee)
     assert office.bo.get_audit(audit.id).current_score().final == 100
-    assert (
-        refused(lambda: office.bo.approve_finding(audit.id, 1, office.trainee)) == "not_qualified"
+    assert refused(lambda: office.bo.approve_finding(audit.id, 1, office.trainee)) == (
+        "trainee_not_allowed"
     )
     assert refused(lambda: nonconformity(office, audit, "4.3.2.4", by=office.outsider)) == (
         "not_on_team"
