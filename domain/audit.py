@@ -12,7 +12,14 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidInput, RuleViolation
 from domain.rulebook import audit_time, sampling
-from domain.rulebook.catalogue import CLAUSES_BY_ID, INDICATORS, INDICATORS_BY_ID, LAYERS
+from domain.rulebook.catalogue import (
+    CLAUSE_ALIASES,
+    INDICATORS,
+    INDICATORS_BY_ID,
+    LAYERS,
+    indicator_of_clause,
+    standard_citation,
+)
 from domain.rulebook.dates import ensure_not_before
 from domain.rulebook.numbers import two_decimals
 from domain.rulebook.scoring import Check, Score, final_score
@@ -418,7 +425,15 @@ class Audit(Aggregate):
         member = self._require_member(by, qualified=False)
         if indicator not in INDICATORS_BY_ID:
             raise InvalidInput("indicator", f"未知评价指标 / unknown indicator {indicator}")
-        if clause not in CLAUSES_BY_ID or not clause.startswith(indicator + "."):
+        if clause in CLAUSE_ALIASES:
+            cited = CLAUSE_ALIASES[clause]
+            raise InvalidInput(
+                "clause",
+                f"标准中没有条款 {clause}，请引用 {cited} / the standard has no clause "
+                f"{clause}: cite {cited}",
+            )
+        owner = indicator_of_clause(clause)
+        if owner is None or owner.id != indicator:
             raise InvalidInput(
                 "clause",
                 f"条款 {clause} 不属于指标 {indicator} / clause {clause} "
@@ -477,7 +492,7 @@ class Audit(Aggregate):
             {
                 "number": number,
                 "indicator": indicator,
-                "clause": clause,
+                "clause": standard_citation(clause),  # an old event's made-up number, mapped
                 "kind": kind,
                 "sampled": sampled,
                 "nonconforming": nonconforming,

@@ -538,12 +538,38 @@ def test_rule_refusals_on_an_audit_are_409(office: Office, audit_id: str) -> Non
     assert done.json()["score"] == "91.00"
     before, events = office.audit(audit_id), events_recorded(office.client)
     for path, body in [
-        ("/findings", nonconformity("4.3.1.2", "4.3.1.2.1")),
+        ("/findings", nonconformity("4.3.1.2", "4.3.1.2")),
         ("/special-deductions", {"category": "law", "evidence": "e"}),
         ("/complete", completion),
     ]:
         who = office.leader if path == "/complete" else office.auditor
         assert_conflict(office.post(f"/audits/{audit_id}{path}", body, who), "audit_completed")
+    assert_unchanged(office, audit_id, before, events)
+
+
+def test_a_paragraph_only_indicator_is_cited_by_its_own_number(
+    office: Office, audit_id: str
+) -> None:
+    """Given staffing 4.3.1.2 (人员配置, one paragraph in GB/T 27922, no numbered item), when a
+    finding cites clause "4.3.1.2", then 201 and the audit and its report show 4.3.1.2 with the
+    standard's text; the made-up 4.3.1.2.1 is 422 naming the clause, nothing recorded."""
+    cited = office.post(
+        f"/audits/{audit_id}/findings", nonconformity("4.3.1.2", "4.3.1.2"), office.auditor
+    )
+    assert cited.status_code == 201, cited.text
+    audit = office.audit(audit_id)
+    assert [f["clause"] for f in audit["findings"]] == ["4.3.1.2"]
+    report = office.client.get(f"{API}/audits/{audit_id}/report", headers=office.auditor)
+    assert report.status_code == 200, report.text
+    finding = report.json()["findings"][0]
+    assert finding["clause"] == "4.3.1.2"
+    assert finding["clause_zh"].startswith("根据行业特性")
+    before, events = office.audit(audit_id), events_recorded(office.client)
+    made_up = office.post(
+        f"/audits/{audit_id}/findings", nonconformity("4.3.1.2", "4.3.1.2.1"), office.auditor
+    )
+    assert made_up.status_code == 422, made_up.text
+    assert made_up.json()["detail"][0]["loc"][-1] == "clause"
     assert_unchanged(office, audit_id, before, events)
 
 
@@ -573,7 +599,7 @@ def test_a_stale_if_match_is_409_version_conflict(office: Office, audit_id: str)
     assert office.post(f"/audits/{audit_id}/findings", nonconformity(), office.auditor).is_success
     before, events = office.audit(audit_id), events_recorded(office.client)
     assert before["version"] == 2
-    body = nonconformity("4.3.1.2", "4.3.1.2.1")
+    body = nonconformity("4.3.1.2", "4.3.1.2")
     stale = office.post(f"/audits/{audit_id}/findings", body, {**office.auditor, "If-Match": '"1"'})
     assert_conflict(stale, "version_conflict")
     assert_unchanged(office, audit_id, before, events)

@@ -16,7 +16,7 @@ from domain.audit import Audit, NotOnTeam
 from domain.backoffice import BackOffice
 from domain.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from domain.people import Actor
-from domain.rulebook.catalogue import INDICATORS
+from domain.rulebook.catalogue import INDICATORS, INDICATORS_BY_ID
 from domain.rulebook.version import RULEBOOK_VERSION
 from tests.domain.support import SCOPE, TODAY, complete_documents, site_list
 from tests.factories import organization
@@ -112,7 +112,7 @@ class Desk:
         _, number = self.bo.record_finding(
             audit_id,
             indicator,
-            clause or f"{indicator}.1",
+            clause or INDICATORS_BY_ID[indicator].clauses[0].id,
             kind,
             sampled,
             nonconforming,
@@ -405,6 +405,9 @@ def test_only_the_team_records_findings(desk: Desk, planned: Audit) -> None:
         ("4.3.2.4", "4.3.2.4.9"),  # no such clause
         ("4.3.2.4", "4.3.2.41.1"),  # a prefix that is not the indicator's
         ("4.3.9.9", "4.3.9.9.1"),  # no such indicator
+        ("4.3.2.4", "4.3.2.4"),  # an indicator with numbered items is cited by an item
+        ("4.3.1.2", "4.3.1.2.1"),  # a number the standard does not have (made up before)
+        ("4.3.1.3", "4.3.1.2"),  # a paragraph-only indicator's number, for another one
     ],
 )
 def test_a_finding_names_a_clause_of_its_indicator(
@@ -418,6 +421,46 @@ def test_a_finding_names_a_clause_of_its_indicator(
         InvalidInput,
     )
     assert code == "invalid_input"
+
+
+def test_a_paragraph_only_indicator_is_cited_by_its_own_number(
+    desk: Desk, planned: Audit
+) -> None:
+    """Given staffing 4.3.1.2, stated by GB/T 27922 as one paragraph with no numbered item,
+    when a finding cites clause 4.3.1.2, then it is recorded under that citation (api.md
+    Additions) and staffing loses its 6 points; 4.3.1.2.1 is refused, naming 4.3.1.2."""
+    number = desk.finding(planned.id, "4.3.1.2", clause="4.3.1.2")
+    audit = desk.bo.get_audit(planned.id)
+    assert audit.findings[number - 1]["clause"] == "4.3.1.2"
+    assert audit.current_score().final == 94
+    with pytest.raises(InvalidInput) as error:
+        desk.finding(planned.id, "4.3.1.2", clause="4.3.1.2.1")
+    assert error.value.field == "clause" and "4.3.1.2" in error.value.message
+
+
+def test_an_old_finding_under_a_made_up_number_reads_as_the_standards(
+    desk: Desk, planned: Audit
+) -> None:
+    """Given a finding stored, as earlier catalogues allowed, under 4.3.1.2.1, when the audit
+    is read back from its events, then the event is unchanged and the finding shows 4.3.1.2."""
+    audit = desk.bo.get_audit(planned.id)
+    audit._finding_recorded(
+        number=1,
+        indicator="4.3.1.2",
+        clause="4.3.1.2.1",
+        kind="nonconformity",
+        sampled=None,
+        nonconforming=None,
+        evidence="人员资质缺失",
+        needs_approval=False,
+        by=desk.auditor.id,
+    )
+    desk.bo.save(audit)
+    stored = list(desk.bo.repository.event_store.get(planned.id))[-1]
+    assert isinstance(stored, Audit.FindingRecorded) and stored.clause == "4.3.1.2.1"
+    again = desk.bo.get_audit(planned.id)
+    assert again.findings[0]["clause"] == "4.3.1.2"
+    assert again.current_score().final == 94
 
 
 @pytest.mark.parametrize(("sampled", "nonconforming"), [(0, 0), (5, 6), (5, -1)])

@@ -17,7 +17,7 @@ from domain.audit import Audit
 from domain.backoffice import BackOffice
 from domain.errors import DomainError, RuleViolation
 from domain.people import Actor
-from domain.rulebook.catalogue import INDICATORS
+from domain.rulebook.catalogue import INDICATORS, INDICATORS_BY_ID
 from tests.domain.support import TODAY, stored_count, submit
 
 REGISTRATION = {
@@ -130,7 +130,7 @@ def nonconformity(office: Office, audit: Audit, indicator: str, by: Actor | None
     office.bo.record_finding(
         audit.id,
         indicator,
-        f"{indicator}.1",
+        INDICATORS_BY_ID[indicator].clauses[0].id,
         "nonconformity",
         None,
         None,
