@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api.main import create_app
 from ecpsc.cli import cli
 from ecpsc.notifier import Notice
 from ecpsc.settings import Settings
@@ -127,3 +128,25 @@ def test_a_folded_subject_keeps_every_space(subject: str, tmp_path: Path) -> Non
     assert b"\nSubject: " in raw and b"\n " in raw.split(b"\nDate:")[0]  # it was folded
     read: EmailMessage = message_from_bytes(raw, policy=default)  # type: ignore[assignment]
     assert read["Subject"] == subject
+
+
+def test_a_notice_the_mail_server_refuses_is_sent_by_the_next_run_of_the_day(
+    settings: Settings, admin_headers: dict[str, str]
+) -> None:
+    """Given a reminder due on 2026-11-28 and a mail server that refuses connections, when the
+    day is swept on demand, then 200: the day is recorded, one notice failed and nothing was
+    sent; when the day is swept again with the mail working (the outbox), the reminder goes."""
+    unreachable = settings.model_copy(update={"smtp_url": "smtp://127.0.0.1:1"})
+    with TestClient(create_app(unreachable)) as client:
+        office = LifecycleOffice(client, admin_headers)
+        expiring_in_thirty_days(office, 624)
+        swept = office.post("/sweeps", {"as_of": "2026-11-28"}, office.admin)
+        assert swept.status_code == 200, swept.text
+        assert (swept.json()["notices_sent"], swept.json()["notices_failed"]) == (0, 1)
+        assert client.app.state.services.backoffice.days_to_sweep() == []  # type: ignore[attr-defined]
+    assert outbox(settings) == []
+    with TestClient(create_app(settings)) as client:
+        office = LifecycleOffice(client, admin_headers)
+        again = office.post("/sweeps", {"as_of": "2026-11-28"}, office.admin)
+        assert (again.json()["notices_sent"], again.json()["notices_failed"]) == (1, 0)
+    assert [m["Subject"] for m in outbox(settings)] == [REMINDER_SUBJECT]
