@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.pages.rendering import render_public
-from domain.audit import NotOnTeam
 from domain.errors import DomainError, InvalidInput, NotFound
 from ecpsc.documents import DocumentCorrupted, DocumentMissing
 from ecpsc.outage import STORE_UNAVAILABLE
@@ -54,13 +53,6 @@ def install_error_handlers(app: FastAPI) -> None:
     def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse(
             status_code=404,
-            content={"code": exc.code, "message": exc.message, "clause": exc.clause},
-        )
-
-    @app.exception_handler(NotOnTeam)
-    def _not_on_team(_: Request, exc: NotOnTeam) -> JSONResponse:
-        return JSONResponse(
-            status_code=403,
             content={"code": exc.code, "message": exc.message, "clause": exc.clause},
         )
 

@@ -40,6 +40,54 @@ def _refuse(code: str, clause: str, zh: str, en: str) -> RuleViolation:
     return RuleViolation(f"{zh} / {en}", code=code, clause=f"ZPIC-WF-20 {clause}")
 
 
+def ensure_received_after_subject(
+    received_on: date,
+    decided_on: date | None = None,
+    certificate_granted_on: date | None = None,
+    application_received_on: date | None = None,
+) -> None:
+    """Ruling (rules.md §12 "Appeals", clause 9): what an appeal objects to came first, so it
+    is received on or after the date of its subject:
+
+    - a decision named: the day the decision was made (``decided_on``);
+    - a certificate named: the day of the decision that first granted it; a later decision on
+      it (a recertification, a suspension) is not the floor, since an objection may concern any
+      time of the certificate's life since then;
+    - an application named alone: the day the application was received; not the day of a
+      decision on it, since an appeal may object to the application's handling (its review,
+      a supplement asked for) before any decision was made.
+
+    Each date is compared that is known; a refusal names the subject and its date (409). A
+    complaint (投诉) is not held to this: it may come from anyone about anything and names a
+    record only for context, so it is recorded as received.
+    """
+    floors = (
+        (decided_on, "appeal_before_decision", "所申诉的认证决定", "the decision objected to"),
+        (
+            certificate_granted_on,
+            "appeal_before_decision",
+            "颁发该证书的认证决定",
+            "the decision that granted the certificate",
+        ),
+        (
+            application_received_on,
+            "appeal_before_application",
+            "该认证申请的受理",
+            "the receipt of the application",
+        ),
+    )
+    for floor, code, zh, en in floors:
+        if floor is not None and received_on < floor:
+            raise _refuse(
+                code,
+                "9",
+                f"收到日期 {received_on.isoformat()} 早于{zh}（{floor.isoformat()}），"
+                "申诉不能早于其对象",
+                f"received on {received_on.isoformat()}, before {en} "
+                f"({floor.isoformat()}): an appeal cannot precede what it objects to",
+            )
+
+
 class Appeal(Aggregate):
     """One appeal or complaint, from receipt to the written notice."""
 

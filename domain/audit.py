@@ -12,7 +12,14 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidInput, RuleViolation
 from domain.rulebook import audit_time, sampling
-from domain.rulebook.catalogue import CLAUSES_BY_ID, INDICATORS, INDICATORS_BY_ID, LAYERS
+from domain.rulebook.catalogue import (
+    CLAUSE_ALIASES,
+    INDICATORS,
+    INDICATORS_BY_ID,
+    LAYERS,
+    indicator_of_clause,
+    standard_citation,
+)
 from domain.rulebook.dates import ensure_not_before
 from domain.rulebook.numbers import two_decimals
 from domain.rulebook.scoring import Check, Score, final_score
@@ -21,7 +28,8 @@ QUALIFIED_ROLES = ("leader", "auditor")
 
 
 class NotOnTeam(RuleViolation):
-    """The actor is not a (qualified) member of the audit team."""
+    """The actor's standing on the audit team forbids the command: not on the team, a trainee,
+    not the leader. A rule refusal (409), not a missing role (403): api.md Additions."""
 
 
 def _refuse(code: str, clause: str, zh: str, en: str) -> RuleViolation:
@@ -29,7 +37,8 @@ def _refuse(code: str, clause: str, zh: str, en: str) -> RuleViolation:
 
 
 def check_team(team: list[dict[str, Any]], start_on: date, end_on: date) -> None:
-    """4.2.3: one leader; each qualified member registered on every audit day."""
+    """4.2.3: one leader; each qualified member registered on every audit day; 4.2.1: no member
+    booked for more days than the audit has calendar days."""
     leaders = [m for m in team if m["role"] == "leader"]
     if len(leaders) != 1:
         raise _refuse(
@@ -56,6 +65,18 @@ def check_team(team: list[dict[str, Any]], start_on: date, end_on: date) -> None
                 f"{member['name']} 的 CCAA 服务认证审查员注册未覆盖全部审查日",
                 f"{member['name']}'s CCAA service-certification registration is not valid on "
                 f"every audit day ({start_on.isoformat()} to {end_on.isoformat()})",
+            )
+    most = audit_time.most_days_of_a_member(start_on, end_on)
+    for member in team:
+        if Fraction(member["days"]) > most:
+            raise _refuse(
+                "member_days_exceed_audit_days",
+                "4.2.1",
+                f"{member['name']} 安排 {two_decimals(Fraction(member['days']))} 人日，多于审查的"
+                f"日历天数 {most} 天（{start_on.isoformat()} 至 {end_on.isoformat()}）",
+                f"{member['name']} is booked for {two_decimals(Fraction(member['days']))} days, "
+                f"more than the audit's {most} calendar day(s) ({start_on.isoformat()} to "
+                f"{end_on.isoformat()})",
             )
 
 
@@ -382,7 +403,7 @@ class Audit(Aggregate):
             raise NotOnTeam(
                 "实习审查员不能进行此操作 / a trainee cannot do this; a qualified auditor of "
                 "the team must",
-                code="not_qualified",
+                code="trainee_not_allowed",
                 clause="ZPIC-WF-20 4.2.3",
             )
         return member
@@ -404,7 +425,15 @@ class Audit(Aggregate):
         member = self._require_member(by, qualified=False)
         if indicator not in INDICATORS_BY_ID:
             raise InvalidInput("indicator", f"未知评价指标 / unknown indicator {indicator}")
-        if clause not in CLAUSES_BY_ID or not clause.startswith(indicator + "."):
+        if clause in CLAUSE_ALIASES:
+            cited = CLAUSE_ALIASES[clause]
+            raise InvalidInput(
+                "clause",
+                f"标准中没有条款 {clause}，请引用 {cited} / the standard has no clause "
+                f"{clause}: cite {cited}",
+            )
+        owner = indicator_of_clause(clause)
+        if owner is None or owner.id != indicator:
             raise InvalidInput(
                 "clause",
                 f"条款 {clause} 不属于指标 {indicator} / clause {clause} "
@@ -463,7 +492,7 @@ class Audit(Aggregate):
             {
                 "number": number,
                 "indicator": indicator,
-                "clause": clause,
+                "clause": standard_citation(clause),  # an old event's made-up number, mapped
                 "kind": kind,
                 "sampled": sampled,
                 "nonconforming": nonconforming,

@@ -12,7 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from domain.appeal import Appeal
+from domain.appeal import Appeal, ensure_received_after_subject
 from domain.application import CertificationApplication
 from domain.audit import Audit
 from domain.calendar_desk import CalendarDesk
@@ -1263,6 +1263,25 @@ class BackOffice(CalendarDesk, SignInDesk):
         }
         return recorded, uscc
 
+    def _subject_dates(self, subject: dict[str, str | None]) -> dict[str, date | None]:
+        """The dates an appeal about the (known) subject cannot precede: the named decision's,
+        the certificate's granting decision's, the application's receipt (clause 9)."""
+        dates: dict[str, date | None] = {}
+        if subject["decision_id"]:
+            dates["decided_on"] = self.get_decision(UUID(subject["decision_id"])).decided_on
+        if subject["certificate_number"]:
+            first = self.repository.event_store.get(
+                Certificate.create_id(subject["certificate_number"]), lte=1
+            )
+            # The first issue, not issued_on as it stands: a recertification moves that on.
+            issued = next(iter(first))
+            assert isinstance(issued, Certificate.Issued)
+            dates["certificate_granted_on"] = issued.issued_on
+        if subject["application_id"]:
+            application = self.get_application(UUID(subject["application_id"]))
+            dates["application_received_on"] = application.received_on
+        return dates
+
     def involved_in(self, subject: dict[str, str | None]) -> dict[str, str]:
         """Everyone involved in the subject over its whole history, and how (9.2): the teams of
         its audits, trainees included, and whoever decided on it or changed the certificate."""
@@ -1318,6 +1337,8 @@ class BackOffice(CalendarDesk, SignInDesk):
             raise InvalidInput(
                 "subject", "申诉须指明对象（决定、证书或申请）/ an appeal names what it objects to"
             )
+        if kind == "appeal":  # a complaint may name a record only for context (§12 "Appeals")
+            ensure_received_after_subject(received_on, **self._subject_dates(recorded))
         appeal = Appeal.receive(
             kind=kind,
             subject=recorded,

@@ -79,17 +79,19 @@ def sweep(
     from domain.errors import InvalidInput
     from ecpsc import deadline_jobs
     from ecpsc.services import Services
+    from workers.day_notices import SendNow
 
     services = Services(Settings(), run_projections=True)
+    notices = SendNow(services)
     try:
         if catch_up:
-            days = deadline_jobs.catch_up(services)
+            days = deadline_jobs.catch_up(services, notices)
         else:
             try:
                 day = date.fromisoformat(as_of) if as_of else services.backoffice.today()
             except ValueError:
                 raise typer.BadParameter("YYYY-MM-DD", param_hint="--as-of") from None
-            days = {day: deadline_jobs.sweep(services, day)}
+            days = {day: deadline_jobs.run_day(services, day, notices)}
     except InvalidInput as error:
         raise typer.BadParameter(error.message, param_hint="--as-of") from None
     finally:
@@ -101,6 +103,8 @@ def sweep(
                 f"  {change.number} {change.change} effective {change.effective_on.isoformat()}"
                 + (f" ({change.reason})" if change.reason else "")
             )
+    failed = f", {notices.failed} failed (logged; sweep the day again)" if notices.failed else ""
+    typer.echo(f"{notices.sent} notice(s) sent{failed}")
 
 
 @cli.command()

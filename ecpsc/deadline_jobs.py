@@ -1,15 +1,17 @@
 """The deadline jobs as one process runs them: candidates from the read model, truth from events.
 
 The API's `POST /sweeps`, `ecpsc sweep`, the dramatiq actors and the in-process daily run all
-come through here, so every path sweeps the same way.
+come through `run_day`, so every path sweeps the same way and sends the same notices, once.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from domain.sweeps import DueChange
 from ecpsc.services import Services
+from workers.day_notices import SendNow
 
 
 def sweep(services: Services, as_of: date) -> list[DueChange]:
@@ -21,6 +23,38 @@ def sweep(services: Services, as_of: date) -> list[DueChange]:
     return changes
 
 
-def catch_up(services: Services) -> dict[date, list[DueChange]]:
-    """Sweep each day missed since the last sweep, oldest first, through today."""
-    return {day: sweep(services, day) for day in services.backoffice.days_to_sweep()}
+class DayNotices(Protocol):
+    """Where a day's run hands the notices it owes: sent at once, or queued for the workers."""
+
+    def certificate_changed(self, number: str, version: int) -> None:
+        """A certificate the run changed, at the version it left."""
+
+    def expiry_reminders(self, day: date) -> None:
+        """The day's expiry reminders (90, 30 and 7 days before expiry)."""
+
+    def appeals_digest(self, day: date) -> None:
+        """Today's appeals digest."""
+
+
+def run_day(services: Services, as_of: date, notices: DayNotices | None = None) -> list[DueChange]:
+    """The daily run for a day, however it is triggered: record the changes the rules owe,
+    then the notices the day owes, each once (sent here unless `notices` queues them).
+
+    A day already swept records nothing new, and its notices already recorded are not sent
+    again; so the run the daily schedule owes after an on-demand sweep of the day is a no-op.
+    """
+    changes = sweep(services, as_of)
+    sender: DayNotices = notices if notices is not None else SendNow(services)
+    for number in dict.fromkeys(change.number for change in changes):
+        sender.certificate_changed(number, services.backoffice.get_certificate(number).version)
+    sender.expiry_reminders(as_of)
+    if as_of == services.backoffice.today():
+        sender.appeals_digest(as_of)
+    return changes
+
+
+def catch_up(
+    services: Services, notices: DayNotices | None = None
+) -> dict[date, list[DueChange]]:
+    """Run each day missed since the last sweep, oldest first, through today."""
+    return {day: run_day(services, day, notices) for day in services.backoffice.days_to_sweep()}

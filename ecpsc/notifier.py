@@ -10,14 +10,47 @@ import hashlib
 import os
 import smtplib
 from dataclasses import dataclass, field
+from email.header import Header
 from email.message import EmailMessage
-from email.policy import default
+from email.policy import Policy, default
 from email.utils import formataddr, formatdate
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlparse
 
 from ecpsc.settings import Settings
+
+
+class EncodedHeader(str):
+    """A header value that folds itself with email.header (RFC 2047 encoded words, UTF-8).
+
+    policy.default's own folder (CPython 3.11) can end one encoded word just before a space
+    and start the next just after it, and readers drop the whitespace between two encoded
+    words: "Certificates expiring soon" arrived as "expiringsoon". Header.encode keeps each
+    space inside an encoded word. The policy stores a value with a `name` as it is and asks it
+    to fold itself (email.policy.EmailPolicy.header_store_parse and fold).
+    """
+
+    name: str
+
+    def __new__(cls, name: str, value: str) -> EncodedHeader:
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return (self.name, str(self))
+
+    def fold(self, *, policy: Policy) -> str:
+        """The header line(s), folded by email.header at the policy's line length (plain
+        ASCII stays plain)."""
+        value = str(self)
+        charset = "us-ascii" if value.isascii() else "utf-8"
+        width = policy.max_line_length or 78
+        encoded = Header(value, charset, maxlinelen=width, header_name=self.name).encode(
+            linesep=policy.linesep
+        )
+        return f"{self.name}: {encoded}{policy.linesep}"
 
 
 @dataclass(frozen=True)
@@ -36,7 +69,7 @@ class Notice:
         message = EmailMessage(policy=default)
         message["From"] = sender
         message["To"] = formataddr((self.recipient_name, self.recipient))
-        message["Subject"] = self.subject
+        message["Subject"] = EncodedHeader("Subject", self.subject)
         message["Date"] = formatdate(localtime=False, usegmt=True)
         message["Message-ID"] = f"<{hashlib.sha256(self.key.encode()).hexdigest()[:32]}@ecpsc>"
         message.set_content(self.body, charset="utf-8")

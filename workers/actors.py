@@ -9,21 +9,15 @@ a crash, sends nothing the second time. Import this module after the broker is i
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from datetime import date
-from typing import Any
 
 import dramatiq
 
-from domain.certificate import Certificate
 from domain.people import DEADLINE_JOBS_ID
-from domain.rulebook.schedule import reminder_expiry_dates
 from ecpsc import integrity
-from ecpsc.deadline_jobs import sweep
-from ecpsc.notifier import Notice, make_notifier
-from ecpsc.services import Services
+from ecpsc.deadline_jobs import run_day
+from workers import day_notices
 from workers.context import current_services
-from workers.notices import appeals_digest, change_notice, expiry_reminder
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +26,32 @@ NOTICES_QUEUE = "notices"
 HOUR_MS = 3_600_000
 
 
+class QueuedNotices:
+    """A day's notices handed to the notices queue, each message retried on its own."""
+
+    def certificate_changed(self, number: str, version: int) -> None:
+        """Queue the notice of a certificate's change at a version."""
+        notify_certificate_change.send(number, version)
+
+    def expiry_reminders(self, day: date) -> None:
+        """Queue the day's expiry reminders."""
+        send_expiry_reminders.send(day.isoformat())
+
+    def appeals_digest(self, day: date) -> None:
+        """Queue the day's appeals digest."""
+        send_appeals_digest.send(day.isoformat())
+
+
 @dramatiq.actor(queue_name=DEADLINES_QUEUE, max_retries=3, min_backoff=5_000, time_limit=HOUR_MS)
 def daily_jobs() -> None:
-    """Run the deadline jobs for each day missed since the last run, through today, and queue
-    that day's expiry reminders; on a new day, the appeals digest and the chain's verification
-    (a restart later the same day does not recompute the whole chain again)."""
+    """Run each day missed since the last run, through today (changes, then that day's notices
+    and, for today, the appeals digest); on a new day, the chain's verification (a restart
+    later the same day does not recompute the whole chain again)."""
     services = current_services()
     days = services.backoffice.days_to_sweep()
     for day in days:
         sweep_day(day.isoformat())
-        send_expiry_reminders.send(day.isoformat())
     if days:
-        send_appeals_digest.send(services.backoffice.today().isoformat())
         verify_integrity.send()
 
 
@@ -54,88 +62,29 @@ def run_sweep(as_of: str) -> None:
 
 
 def sweep_day(as_of: str) -> None:
-    """Sweep one day and queue a notice of every certificate it changed."""
-    services = current_services()
-    changes = sweep(services, date.fromisoformat(as_of))
-    for number in dict.fromkeys(change.number for change in changes):
-        version = services.backoffice.get_certificate(number).version
-        notify_certificate_change.send(number, version)
+    """The day's run (`deadline_jobs.run_day`), its notices queued."""
+    changes = run_day(current_services(), date.fromisoformat(as_of), QueuedNotices())
     if changes:
         log.info("deadline jobs as of %s: %d change(s)", as_of, len(changes))
-
-
-def deliver_once(services: Services, notice: Notice, kind: str) -> bool:
-    """Send a notice unless its key is already recorded, then record it."""
-    backoffice = services.backoffice
-    if backoffice.notice_recorded(notice.key):
-        return False
-    make_notifier(services.settings).deliver(notice)
-    backoffice.record_notice(
-        key=notice.key,
-        kind=kind,
-        recipient=notice.recipient,
-        subject=notice.subject,
-        certificate_numbers=notice.certificate_numbers,
-    )
-    return True
 
 
 @dramatiq.actor(queue_name=NOTICES_QUEUE, max_retries=5, min_backoff=10_000)
 def notify_certificate_change(number: str, version: int) -> None:
     """Tell the organization's contact of its certificate's status at a version (once)."""
-    services = current_services()
-    certificate: Certificate = services.backoffice.repository.get(
-        Certificate.create_id(number), version=version
-    )
-    contact = services.backoffice.contact_of(certificate)
-    notice = change_notice(certificate, contact) if contact else None
-    if notice is not None:
-        deliver_once(services, notice, "certificate_change")
+    day_notices.notify_certificate_change(current_services(), number, version)
 
 
 @dramatiq.actor(queue_name=NOTICES_QUEUE, max_retries=5, min_backoff=10_000)
 def send_expiry_reminders(day: str) -> None:
     """Remind contacts of certificates expiring in 90, 30 or 7 days: one message per recipient
     per day, however many of their certificates expire (6.1)."""
-    services = current_services()
-    backoffice = services.backoffice
-    on = date.fromisoformat(day)
-    expiry_dates = reminder_expiry_dates(on)
-    numbers = services.read_models.view("certificate_deadlines").expiring_on(expiry_dates)
-    by_recipient: dict[str, tuple[dict[str, Any], list[Certificate]]] = defaultdict(
-        lambda: ({}, [])
-    )
-    for number in numbers:
-        certificate = backoffice.get_certificate(number)
-        if certificate.status not in ("valid", "suspended"):
-            continue
-        if certificate.expires_on not in expiry_dates:
-            continue
-        contact = backoffice.contact_of(certificate)
-        if contact is None:
-            continue
-        entry = by_recipient[contact["email"].lower()]
-        entry[0].update(contact)
-        entry[1].append(certificate)
-    for contact, certificates in by_recipient.values():
-        deliver_once(services, expiry_reminder(on, contact, certificates), "expiry_reminder")
-
-
-DIGEST_HORIZON_DAYS = 14
-"""The appeals digest lists open cases due within 14 days, and overdue ones."""
+    day_notices.send_expiry_reminders(current_services(), date.fromisoformat(day))
 
 
 @dramatiq.actor(queue_name=NOTICES_QUEUE, max_retries=5, min_backoff=10_000)
 def send_appeals_digest(day: str) -> None:
     """Send each appeals officer one digest of the day's urgent cases (once per day)."""
-    services = current_services()
-    on = date.fromisoformat(day)
-    cases = services.read_models.view("appeals").due_within(on, DIGEST_HORIZON_DAYS)
-    if not cases:
-        return
-    for officer in services.read_models.view("staff").with_role("appeals_officer"):
-        if officer["email"]:
-            deliver_once(services, appeals_digest(on, officer, cases), "appeals_digest")
+    day_notices.send_appeals_digest(current_services(), date.fromisoformat(day))
 
 
 @dramatiq.actor(queue_name=DEADLINES_QUEUE, max_retries=1, time_limit=6 * HOUR_MS)

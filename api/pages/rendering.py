@@ -14,7 +14,6 @@ from pydantic import ValidationError
 
 from api.pages.session import StaffPage, language
 from api.pages.templating import templates
-from domain.audit import NotOnTeam
 from domain.errors import DomainError, InvalidInput, NotFound
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -110,7 +109,7 @@ def refusal_of(error: DomainError) -> tuple[Refusal, int]:
     """A domain error as a form shows it, and the status the page answers with."""
     if isinstance(error, InvalidInput):
         return Refusal(error.code, error.message, "", error.field), 422
-    status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, NotOnTeam) else 409
+    status = 404 if isinstance(error, NotFound) else 409
     return Refusal(error.code, error.message, error.clause), status
 
 

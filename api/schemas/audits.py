@@ -17,7 +17,9 @@ ALL_LAYERS: tuple[Layer, ...] = ("service_management", "service_execution", "cus
 TeamRole = Literal["leader", "auditor", "trainee"]
 Days = Annotated[Decimal, Field(ge=0, le=10_000, decimal_places=2)]
 IndicatorId = Annotated[str, StringConstraints(pattern=r"^4\.3\.[1-3]\.[1-9]$")]
-ClauseId = Annotated[str, StringConstraints(pattern=r"^4\.3\.[1-3]\.[1-9]\.[1-9]$")]
+# A numbered item (4.3.2.4.3) or, for an indicator stated as one paragraph, the indicator's
+# own number (4.3.1.2): the standard's citation (api.md Additions).
+ClauseId = Annotated[str, StringConstraints(pattern=r"^4\.3\.[1-3]\.[1-9](\.[1-9])?$")]
 
 
 class TeamMemberIn(Strict):

@@ -255,6 +255,10 @@ class SweepOut(BaseModel):
 
     as_of: date
     changes: list[SweepChange]
+    notices_sent: int = 0
+    """Notices this run sent (changes, the day's expiry reminders, today's appeals digest)."""
+    notices_failed: int = 0
+    """Notices that could not be sent now (logged; running the day again sends them)."""
 
 
 class WithdrawalIn(Strict):

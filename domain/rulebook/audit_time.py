@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from math import ceil
@@ -74,6 +75,12 @@ def planner_sets_time(effective_headcount: int, audit_type: str) -> bool:
 def required_onsite_days(required: Fraction) -> Fraction:
     """The least on-site time for a required time (4.2.1.2): 80 %, exactly."""
     return required * ONSITE_SHARE
+
+
+def most_days_of_a_member(start_on: date, end_on: date) -> int:
+    """Ruling (4.2.1; rules.md §12 "Person-days"): a team member's days on an audit are at most
+    the audit's calendar days, start to end inclusive (trainees too: one person, one day a day)."""
+    return (end_on - start_on).days + 1
 
 
 def as_fraction(value: Decimal | str | int) -> Fraction:

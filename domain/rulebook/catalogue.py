@@ -117,11 +117,12 @@ INDICATORS: tuple[Indicator, ...] = (
         name_en="staffing",
         points=6,
         qualitative=True,
-        # The seed states this requirement as one paragraph, not a numbered sub-clause: it
-        # is given the id 4.3.1.2.1 here so that a finding can name it.
+        # The seed (and GB/T 27922) states this requirement as one paragraph with no numbered
+        # item: a finding cites it by the indicator's own number, 4.3.1.2 (api.md Additions).
+        # Earlier catalogues made up 4.3.1.2.1 for it; CLAUSE_ALIASES reads that in old events.
         clauses=(
             Clause(
-                id="4.3.1.2.1",
+                id="4.3.1.2",
                 zh=(
                     "根据行业特性，配置符合岗位要求并有相应资质水平的售后服务技术或业务人员，"
                     "负责对售后服务工作的管理和对售后服务活动的指导。"
@@ -751,10 +752,19 @@ _INDICATOR_OF_CLAUSE: dict[str, Indicator] = {
     clause.id: indicator for indicator in INDICATORS for clause in indicator.clauses
 }
 
+CLAUSE_ALIASES: dict[str, str] = {"4.3.1.2.1": "4.3.1.2"}
+"""Citations earlier catalogues made up, with the standard's own: findings recorded under them
+still read (and show) as the standard's citation; new findings must use the standard's."""
+
 
 def indicator_of_clause(clause_id: str) -> Indicator | None:
     """The indicator a clause belongs to, or None for an unknown clause id."""
     return _INDICATOR_OF_CLAUSE.get(clause_id)
+
+
+def standard_citation(clause_id: str) -> str:
+    """The standard's own citation of a clause id as recorded (a made-up one mapped back)."""
+    return CLAUSE_ALIASES.get(clause_id, clause_id)
 
 
 LAYERS: dict[str, Term] = {

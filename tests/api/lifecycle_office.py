@@ -7,6 +7,7 @@ issued in 2023, surveilled in 2023–2025, swept as of any day up to today.
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -107,11 +108,12 @@ class LifecycleOffice:
     def plan(
         self, subject: dict[str, str], audit_type: str, day: str, **extra: Any
     ) -> httpx.Response:
-        """POST /audits for an application or a certificate, one day on site (unchecked)."""
+        """POST /audits for an application or a certificate over the three days ending on day,
+        each member booked for at most them (rules.md §12 "Person-days") (unchecked)."""
         body: dict[str, Any] = {
             **subject,
             "type": audit_type,
-            "start_on": day,
+            "start_on": (date.fromisoformat(day) - timedelta(days=2)).isoformat(),
             "end_on": day,
             "team": [
                 {"user_id": self.leader_id, "role": "leader", "days": "3"},

@@ -98,6 +98,34 @@ def test_an_appeal_is_due_60_days_after_receipt(desk: AppealsDesk) -> None:
     assert body["organization_uscc"] == uscc(801)
 
 
+def test_an_appeal_received_before_the_decision_it_objects_to_is_409(desk: AppealsDesk) -> None:
+    """Given a refusal decided on 2026-10-10, when an appeal against it is received on 10-09,
+    then 409 {code: appeal_before_decision, message, clause: "ZPIC-WF-20 9"} and nothing is
+    recorded; naming only the application, received before the application was, 409
+    appeal_before_application; received on the decision's day, 201."""
+    decision_id, _ = desk.refused_decision(uscc(809))
+    application_id = desk.client.get(
+        f"{API}/decisions/{decision_id}", headers=desk.officer
+    ).json()["application_id"]
+    events = events_recorded(desk.client)
+    early = desk.appeal({"decision_id": decision_id}, "2026-10-09")
+    assert early.status_code == 409, early.text
+    assert set(early.json()) == {"code", "message", "clause"}
+    assert (early.json()["code"], early.json()["clause"]) == (
+        "appeal_before_decision",
+        "ZPIC-WF-20 9",
+    )
+    assert "2026-10-10" in early.json()["message"]
+    before_application = desk.appeal({"application_id": application_id}, "2026-10-01")
+    assert (before_application.status_code, before_application.json()["code"]) == (
+        409,
+        "appeal_before_application",
+    )
+    assert events_recorded(desk.client) == events
+    on_the_day = desk.appeal({"decision_id": decision_id}, "2026-10-10")
+    assert on_the_day.status_code == 201, on_the_day.text
+
+
 def test_the_queue_lists_open_cases_by_urgency_with_days_left_and_overdue(
     desk: AppealsDesk,
 ) -> None:

@@ -158,9 +158,10 @@ def test_malformed_findings_are_422(
 def test_only_the_team_records_and_only_its_leader_completes(
     office: CertificationOffice, client: TestClient
 ) -> None:
-    """Given a planned audit, when an auditor off the team records a finding, then 403;
-    when a planner does, then 403 (role); when a team auditor completes it, then 403; the
-    leader's completion answers the score with its 15-line breakdown."""
+    """Given a planned audit, when an auditor off the team records a finding, then 409
+    not_on_team (a rule); when a planner does, then 403 (a missing role); when a team auditor
+    completes it, then 409 not_team_leader; the leader's completion answers the score with
+    its 15-line breakdown."""
     audit_id = office.planned_audit(office.contracted_application(uscc(5), "福州丁商贸有限公司"))
     _, outsider = office.user("组外审查员", "auditor", registered=True)
     finding = {
@@ -169,15 +170,17 @@ def test_only_the_team_records_and_only_its_leader_completes(
         "kind": "nonconformity",
         "evidence": "维修记录缺失",
     }
-    for headers in (outsider, office.planner):
-        response = client.post(f"{API}/audits/{audit_id}/findings", json=finding, headers=headers)
-        assert response.status_code == 403, response.text
+    off_team = client.post(f"{API}/audits/{audit_id}/findings", json=finding, headers=outsider)
+    assert (off_team.status_code, off_team.json()["code"]) == (409, "not_on_team")
+    assert off_team.json()["clause"] == "ZPIC-WF-20 4.2.3"
+    by_role = client.post(f"{API}/audits/{audit_id}/findings", json=finding, headers=office.planner)
+    assert by_role.status_code == 403, by_role.text
     not_leader = client.post(
         f"{API}/audits/{audit_id}/complete",
         headers=office.auditor,
         json={"completed_on": "2026-11-11", "onsite_days": "2.4"},
     )
-    assert (not_leader.status_code, not_leader.json()["code"]) == (403, "not_team_leader")
+    assert (not_leader.status_code, not_leader.json()["code"]) == (409, "not_team_leader")
     office.finding(audit_id, "4.3.2.4", "4.3.2.4.3")
     score = office.complete(audit_id)
     assert (score["score"], score["grade"], score["passed"]) == ("90.00", "four_star", True)

@@ -396,6 +396,24 @@ def test_team_refusals_are_409(office: Office) -> None:
     assert events_recorded(office.client) == events
 
 
+def test_one_member_books_at_most_the_audits_calendar_days(office: Office) -> None:
+    """Given a two-day audit (2026-11-10 to 11), when the leader is booked for 2.50 days, then
+    409 member_days_exceed_audit_days citing 4.2.1 (rules.md §12 "Person-days") and nothing is
+    recorded; when the audit runs a third day, the same team is planned."""
+    team = [
+        {"user_id": office.leader_id, "role": "leader", "days": "2.5"},
+        {"user_id": office.auditor_id, "role": "auditor", "days": "0.5"},
+    ]
+    body = office.plan_body(team=team, justification="组长全程 / the leader throughout")
+    events = events_recorded(office.client)
+    refused = office.post("/audits", body, office.planner)
+    assert_conflict(refused, "member_days_exceed_audit_days")
+    assert refused.json()["clause"] == "ZPIC-WF-20 4.2.1"
+    assert events_recorded(office.client) == events
+    planned = office.post("/audits", {**body, "end_on": "2026-11-12"}, office.planner)
+    assert planned.status_code == 201, planned.text
+
+
 def test_only_planners_plan(office: Office) -> None:
     """Given an auditor, when they plan, then 403 and nothing is recorded."""
     events = events_recorded(office.client)
@@ -413,28 +431,28 @@ def test_a_second_plan_of_the_application_is_409(office: Office, audit_id: str) 
 
 
 def test_who_may_record_on_an_audit(office: Office, audit_id: str) -> None:
-    """Given a planned audit, when an auditor not on the team records a finding, then 403
-    not_on_team; a planner, 403 (role); a trainee approving or adding a bonus, 403
-    not_qualified; the auditor completing, 403 not_team_leader; nothing is recorded."""
+    """Given a planned audit, when an auditor not on the team records a finding, then 409
+    not_on_team; a planner, 403 (a missing role); a trainee approving or adding a bonus, 409
+    trainee_not_allowed; the auditor completing, 409 not_team_leader; each 409 names its
+    clause (api.md Additions: a rule refusal, not a missing role); nothing is recorded."""
     before, events = office.audit(audit_id), events_recorded(office.client)
     outsider = office.post(f"/audits/{audit_id}/findings", nonconformity(), office.outsider)
-    assert outsider.status_code == 403
-    assert outsider.json()["code"] == "not_on_team"
+    assert_conflict(outsider, "not_on_team")
     planner = office.post(f"/audits/{audit_id}/findings", nonconformity(), office.planner)
     assert planner.status_code == 403
     trainee_finding = office.post(f"/audits/{audit_id}/findings", nonconformity(), office.trainee)
     assert trainee_finding.status_code == 201
     before, events = office.audit(audit_id), events_recorded(office.client)
     approval = office.post(f"/audits/{audit_id}/findings/1/approval", {}, office.trainee)
-    assert (approval.status_code, approval.json()["code"]) == (403, "not_qualified")
+    assert_conflict(approval, "trainee_not_allowed")
     bonus = office.post(f"/audits/{audit_id}/special-bonus", {"evidence": "x"}, office.trainee)
-    assert (bonus.status_code, bonus.json()["code"]) == (403, "not_qualified")
+    assert_conflict(bonus, "trainee_not_allowed")
     complete = office.post(
         f"/audits/{audit_id}/complete",
         {"completed_on": "2026-11-11", "onsite_days": "1.60"},
         office.auditor,
     )
-    assert (complete.status_code, complete.json()["code"]) == (403, "not_team_leader")
+    assert_conflict(complete, "not_team_leader")
     assert_unchanged(office, audit_id, before, events)
 
 
@@ -520,12 +538,38 @@ def test_rule_refusals_on_an_audit_are_409(office: Office, audit_id: str) -> Non
     assert done.json()["score"] == "91.00"
     before, events = office.audit(audit_id), events_recorded(office.client)
     for path, body in [
-        ("/findings", nonconformity("4.3.1.2", "4.3.1.2.1")),
+        ("/findings", nonconformity("4.3.1.2", "4.3.1.2")),
         ("/special-deductions", {"category": "law", "evidence": "e"}),
         ("/complete", completion),
     ]:
         who = office.leader if path == "/complete" else office.auditor
         assert_conflict(office.post(f"/audits/{audit_id}{path}", body, who), "audit_completed")
+    assert_unchanged(office, audit_id, before, events)
+
+
+def test_a_paragraph_only_indicator_is_cited_by_its_own_number(
+    office: Office, audit_id: str
+) -> None:
+    """Given staffing 4.3.1.2 (人员配置, one paragraph in GB/T 27922, no numbered item), when a
+    finding cites clause "4.3.1.2", then 201 and the audit and its report show 4.3.1.2 with the
+    standard's text; the made-up 4.3.1.2.1 is 422 naming the clause, nothing recorded."""
+    cited = office.post(
+        f"/audits/{audit_id}/findings", nonconformity("4.3.1.2", "4.3.1.2"), office.auditor
+    )
+    assert cited.status_code == 201, cited.text
+    audit = office.audit(audit_id)
+    assert [f["clause"] for f in audit["findings"]] == ["4.3.1.2"]
+    report = office.client.get(f"{API}/audits/{audit_id}/report", headers=office.auditor)
+    assert report.status_code == 200, report.text
+    finding = report.json()["findings"][0]
+    assert finding["clause"] == "4.3.1.2"
+    assert finding["clause_zh"].startswith("根据行业特性")
+    before, events = office.audit(audit_id), events_recorded(office.client)
+    made_up = office.post(
+        f"/audits/{audit_id}/findings", nonconformity("4.3.1.2", "4.3.1.2.1"), office.auditor
+    )
+    assert made_up.status_code == 422, made_up.text
+    assert made_up.json()["detail"][0]["loc"][-1] == "clause"
     assert_unchanged(office, audit_id, before, events)
 
 
@@ -555,7 +599,7 @@ def test_a_stale_if_match_is_409_version_conflict(office: Office, audit_id: str)
     assert office.post(f"/audits/{audit_id}/findings", nonconformity(), office.auditor).is_success
     before, events = office.audit(audit_id), events_recorded(office.client)
     assert before["version"] == 2
-    body = nonconformity("4.3.1.2", "4.3.1.2.1")
+    body = nonconformity("4.3.1.2", "4.3.1.2")
     stale = office.post(f"/audits/{audit_id}/findings", body, {**office.auditor, "If-Match": '"1"'})
     assert_conflict(stale, "version_conflict")
     assert_unchanged(office, audit_id, before, events)

@@ -210,7 +210,7 @@ def test_a_trainees_pending_finding_stays_pending_across_back_offices(
     audit = bo.plan_audit(
         audit_type="initial",
         start_on=date(2026, 11, 10),
-        end_on=date(2026, 11, 11),
+        end_on=date(2026, 11, 12),  # 3 days a member fit (rules.md §12)
         team=[
             {"user_id": leader.id, "role": "leader", "days": "3"},
             {"user_id": trainee.id, "role": "trainee", "days": "3"},

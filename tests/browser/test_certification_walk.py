@@ -81,7 +81,7 @@ def test_an_application_walks_from_intake_to_the_public_register(
     page.wait_for_selector("#plan-form")
     assert page.locator("#required-days").inner_text().strip()
     page.select_option("#type", "initial")
-    page.fill("#start_on", "2026-11-24")
+    page.fill("#start_on", "2026-11-22")  # three days: 3 days a member fit (rules.md §12)
     page.fill("#end_on", "2026-11-24")
     page.select_option("#team_user_id-0", leader)
     page.select_option("#team_role-0", "leader")

@@ -16,7 +16,7 @@ from domain.audit import Audit, NotOnTeam
 from domain.backoffice import BackOffice
 from domain.errors import DomainError, InvalidInput, NotFound, RuleViolation
 from domain.people import Actor
-from domain.rulebook.catalogue import INDICATORS
+from domain.rulebook.catalogue import INDICATORS, INDICATORS_BY_ID
 from domain.rulebook.version import RULEBOOK_VERSION
 from tests.domain.support import SCOPE, TODAY, complete_documents, site_list
 from tests.factories import organization
@@ -112,7 +112,7 @@ class Desk:
         _, number = self.bo.record_finding(
             audit_id,
             indicator,
-            clause or f"{indicator}.1",
+            clause or INDICATORS_BY_ID[indicator].clauses[0].id,
             kind,
             sampled,
             nonconforming,
@@ -344,16 +344,42 @@ def test_an_application_has_one_initial_audit(desk: Desk, planned: Audit) -> Non
     assert desk.bo.get_audit(planned.id).version == planned.version == 1
 
 
+@pytest.mark.parametrize("who", ["leader", "auditor", "trainee"])
+def test_a_member_books_at_most_the_audits_calendar_days(desk: Desk, who: str) -> None:
+    """Given a two-day audit (11-24 to 11-25), when one member (a trainee too) is booked for
+    2.50 days, then member_days_exceed_audit_days citing 4.2.1 and nothing is recorded; 2 days
+    each, the audit's calendar days exactly, are accepted (rules.md §12 "Person-days")."""
+    app_id = desk.application()
+    over = desk.team(**{who: "2.5"})
+    code = refused_plan(desk, lambda: desk.plan(app_id, team=over, justification="x"), app_id)
+    assert code == "member_days_exceed_audit_days"
+    with pytest.raises(RuleViolation) as error:
+        desk.plan(app_id, team=over, justification="x")
+    assert error.value.clause == "ZPIC-WF-20 4.2.1"
+    exact = desk.team(leader="2", auditor="2", trainee="2")
+    audit = desk.plan(app_id, team=exact, justification="全程两天 / both days")
+    assert audit.qualified_days == Decimal("4")
+
+
 def test_above_the_table_the_planner_sets_the_time_with_a_justification(desk: Desk) -> None:
     """Given 20,000 people (above the table), when 6 qualified days are planned without a
     justification, then justification_required; below 6 days, insufficient_audit_time even
     justified; 6 days justified are accepted (rules.md §2.1 ruling)."""
     app_id = desk.application(headcount=20_000)
-    six = {"team": desk.team(leader="3", auditor="3"), "onsite_days": Decimal("4.8")}
+    three_days = START_ON + timedelta(days=2)  # room for 3 days a member (rules.md §12)
+    six = {
+        "team": desk.team(leader="3", auditor="3"),
+        "onsite_days": Decimal("4.8"),
+        "end_on": three_days,
+    }
     assert refused_plan(desk, lambda: desk.plan(app_id, **six), app_id) == (
         "justification_required"
     )
-    short = {"team": desk.team(leader="3", auditor="2.5"), "onsite_days": Decimal("4.8")}
+    short = {
+        "team": desk.team(leader="3", auditor="2.5"),
+        "onsite_days": Decimal("4.8"),
+        "end_on": three_days,
+    }
     code = refused_plan(desk, lambda: desk.plan(app_id, justification="规模", **short), app_id)
     assert code == "insufficient_audit_time"
     audit = desk.plan(app_id, justification="两万人，三地作业 / 20,000 people", **six)
@@ -379,6 +405,9 @@ def test_only_the_team_records_findings(desk: Desk, planned: Audit) -> None:
         ("4.3.2.4", "4.3.2.4.9"),  # no such clause
         ("4.3.2.4", "4.3.2.41.1"),  # a prefix that is not the indicator's
         ("4.3.9.9", "4.3.9.9.1"),  # no such indicator
+        ("4.3.2.4", "4.3.2.4"),  # an indicator with numbered items is cited by an item
+        ("4.3.1.2", "4.3.1.2.1"),  # a number the standard does not have (made up before)
+        ("4.3.1.3", "4.3.1.2"),  # a paragraph-only indicator's number, for another one
     ],
 )
 def test_a_finding_names_a_clause_of_its_indicator(
@@ -392,6 +421,46 @@ def test_a_finding_names_a_clause_of_its_indicator(
         InvalidInput,
     )
     assert code == "invalid_input"
+
+
+def test_a_paragraph_only_indicator_is_cited_by_its_own_number(
+    desk: Desk, planned: Audit
+) -> None:
+    """Given staffing 4.3.1.2, stated by GB/T 27922 as one paragraph with no numbered item,
+    when a finding cites clause 4.3.1.2, then it is recorded under that citation (api.md
+    Additions) and staffing loses its 6 points; 4.3.1.2.1 is refused, naming 4.3.1.2."""
+    number = desk.finding(planned.id, "4.3.1.2", clause="4.3.1.2")
+    audit = desk.bo.get_audit(planned.id)
+    assert audit.findings[number - 1]["clause"] == "4.3.1.2"
+    assert audit.current_score().final == 94
+    with pytest.raises(InvalidInput) as error:
+        desk.finding(planned.id, "4.3.1.2", clause="4.3.1.2.1")
+    assert error.value.field == "clause" and "4.3.1.2" in error.value.message
+
+
+def test_an_old_finding_under_a_made_up_number_reads_as_the_standards(
+    desk: Desk, planned: Audit
+) -> None:
+    """Given a finding stored, as earlier catalogues allowed, under 4.3.1.2.1, when the audit
+    is read back from its events, then the event is unchanged and the finding shows 4.3.1.2."""
+    audit = desk.bo.get_audit(planned.id)
+    audit._finding_recorded(
+        number=1,
+        indicator="4.3.1.2",
+        clause="4.3.1.2.1",
+        kind="nonconformity",
+        sampled=None,
+        nonconforming=None,
+        evidence="人员资质缺失",
+        needs_approval=False,
+        by=desk.auditor.id,
+    )
+    desk.bo.save(audit)
+    stored = list(desk.bo.repository.event_store.get(planned.id))[-1]
+    assert isinstance(stored, Audit.FindingRecorded) and stored.clause == "4.3.1.2.1"
+    again = desk.bo.get_audit(planned.id)
+    assert again.findings[0]["clause"] == "4.3.1.2"
+    assert again.current_score().final == 94
 
 
 @pytest.mark.parametrize(("sampled", "nonconforming"), [(0, 0), (5, 6), (5, -1)])
@@ -412,7 +481,7 @@ def test_a_trainees_finding_counts_once_a_qualified_member_approves_it(
     desk: Desk, planned: Audit
 ) -> None:
     """Given a trainee's repair nonconformity, then the score stays 100 until it is approved;
-    the trainee cannot approve it (not_qualified) nor can an outsider (not_on_team);
+    the trainee cannot approve it (trainee_not_allowed) nor can an outsider (not_on_team);
     once the leader approves it the score is 90 and it cannot be approved again (4.2.3)."""
     number = desk.finding(planned.id, "4.3.2.4", by=desk.trainee)
     audit = desk.bo.get_audit(planned.id)
@@ -423,7 +492,7 @@ def test_a_trainees_finding_counts_once_a_qualified_member_approves_it(
     code = refused(
         desk, planned.id, lambda: desk.bo.approve_finding(planned.id, number, desk.trainee)
     )
-    assert code == "not_qualified"
+    assert code == "trainee_not_allowed"
     code = refused(
         desk, planned.id, lambda: desk.bo.approve_finding(planned.id, number, desk.outsider)
     )
@@ -498,7 +567,7 @@ def test_an_indicator_with_findings_cannot_be_excluded(desk: Desk, planned: Audi
         planned.id,
         lambda: desk.bo.exclude_indicator(planned.id, "4.3.2.6", "不适用", desk.trainee),
     )
-    assert code == "not_qualified"
+    assert code == "trainee_not_allowed"
 
 
 def test_one_special_bonus_per_audit(desk: Desk, planned: Audit) -> None:
@@ -550,18 +619,18 @@ def test_a_special_deduction_opens_a_corrective_action_closed_once(
 
 
 def test_a_trainee_cannot_record_adjustments(desk: Desk, planned: Audit) -> None:
-    """Given a trainee on the team, then their special deduction or bonus is not_qualified,
+    """Given a trainee on the team, then their special deduction or bonus is trainee_not_allowed,
     and no corrective action is opened."""
     code = refused(
         desk,
         planned.id,
         lambda: desk.bo.record_special_deduction(planned.id, "law", "x", desk.trainee),
     )
-    assert code == "not_qualified"
+    assert code == "trainee_not_allowed"
     code = refused(
         desk, planned.id, lambda: desk.bo.record_special_bonus(planned.id, "x", desk.trainee)
     )
-    assert code == "not_qualified"
+    assert code == "trainee_not_allowed"
 
 
 # -- completion (4.2.1.2, 4.4.3) ------------------------------------------------------------
@@ -569,11 +638,19 @@ def test_a_trainee_cannot_record_adjustments(desk: Desk, planned: Audit) -> None
 
 @pytest.mark.parametrize(
     ("who", "code"),
-    [("auditor", "not_team_leader"), ("trainee", "not_qualified"), ("outsider", "not_on_team")],
+    [
+        ("auditor", "not_team_leader"),
+        ("trainee", "trainee_not_allowed"),
+        ("outsider", "not_on_team"),
+    ],
 )
 def test_only_the_leader_completes(desk: Desk, planned: Audit, who: str, code: str) -> None:
-    """Given a planned audit, when anyone but the leader completes it, then NotOnTeam."""
+    """Given a planned audit, when anyone but the leader completes it, then NotOnTeam, a rule
+    refusal (RuleViolation, 409 in the API) citing 4.2.3, of a code naming the standing."""
     actor = getattr(desk, who)
+    with pytest.raises(RuleViolation) as error:
+        desk.bo.complete_audit(planned.id, END_ON, Decimal("1.6"), actor)
+    assert (error.value.code, error.value.clause) == (code, "ZPIC-WF-20 4.2.3")
     got = refused(
         desk,
         planned.id,

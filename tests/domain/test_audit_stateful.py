@@ -150,7 +150,7 @@ class AuditMachine(RuleBasedStateMachine):
         if who == "outsider":
             reasons.add("not_on_team")
         elif qualified and who == "trainee":
-            reasons.add("not_qualified")
+            reasons.add("trainee_not_allowed")
         return reasons
 
     def _run(self, call: Callable[[], Any], reasons: set[str]) -> Any:

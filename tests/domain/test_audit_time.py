@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from math import ceil
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from domain.rulebook.audit_time import (
     base_days,
+    most_days_of_a_member,
     planner_sets_time,
     required_days,
     required_onsite_days,
@@ -220,3 +222,11 @@ def test_onsite_minimum_shows_exactly_at_two_decimals(n: int, audit_type: str) -
     whole, _, decimals = shown.partition(".")
     assert whole.isdigit() and len(decimals) == 2 and decimals.isdigit()
     assert Fraction(Decimal(shown)) == onsite
+
+
+def test_a_members_days_are_at_most_the_audits_calendar_days() -> None:
+    """Given audits of one day, two days and across a month's end, when the most days of one
+    member are asked, then they are the calendar days start to end inclusive (rules.md §12)."""
+    assert most_days_of_a_member(date(2026, 11, 24), date(2026, 11, 24)) == 1
+    assert most_days_of_a_member(date(2026, 11, 24), date(2026, 11, 25)) == 2
+    assert most_days_of_a_member(date(2026, 11, 30), date(2026, 12, 2)) == 3

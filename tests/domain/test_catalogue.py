@@ -16,10 +16,14 @@ from domain.rulebook.catalogue import (
     METHODS,
     TOTAL_POINTS,
     indicator_of_clause,
+    standard_citation,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED = REPO_ROOT.parent / "shared" / "seeds" / "ZPIC-WF-20.txt"
+
+PARAGRAPH_ONLY = {"4.3.1.2"}
+"""Indicators the standard states as one paragraph, with no numbered or listed items."""
 
 EXPECTED = {  # rules.md §3.1: id -> (points, number of clauses)
     "4.3.1.1": (4, 3),
@@ -89,6 +93,9 @@ def test_clause_ids_start_with_their_indicator_id_and_are_unique() -> None:
     ids = [clause.id for indicator in INDICATORS for clause in indicator.clauses]
     assert len(ids) == len(set(ids)) == len(CLAUSES_BY_ID)
     for indicator in INDICATORS:
+        if indicator.id in PARAGRAPH_ONLY:  # cited by its own number (api.md Additions)
+            assert [clause.id for clause in indicator.clauses] == [indicator.id]
+            continue
         for number, clause in enumerate(indicator.clauses, start=1):
             assert clause.id == f"{indicator.id}.{number}"
 
@@ -113,11 +120,29 @@ def test_every_clause_line_of_chinese_occurs_in_the_seed(seed_text: str) -> None
 
 def test_numbered_clauses_follow_their_number_in_the_seed(seed_text: str) -> None:
     """Given a clause numbered in the seed, when sought with its number, then it is found."""
-    unnumbered = {"4.3.1.1.1", "4.3.1.1.2", "4.3.1.1.3", "4.3.1.2.1"}
+    unnumbered = {"4.3.1.1.1", "4.3.1.1.2", "4.3.1.1.3", *PARAGRAPH_ONLY}
     for clause in CLAUSES_BY_ID.values():
         if clause.id not in unnumbered:
             first = clause.zh.split("\n")[0]
             assert f"{clause.id} {first}" in seed_text, clause.id
+
+
+def test_a_paragraph_only_indicator_is_cited_by_its_own_number(seed_text: str) -> None:
+    """Given the indicators whose text in the seed is one paragraph under their heading (no
+    numbered item and no listed items), then exactly those are cited by their own number and
+    the catalogue has no made-up number under them; the one before reads as the standard's."""
+    for indicator in INDICATORS:
+        heading = f"{indicator.id} {indicator.name_zh}\n\n"
+        after = seed_text.split(heading, 1)[1].lstrip().split("\n", 1)[0]
+        one_paragraph = not after.startswith((f"{indicator.id}.", "- 1)"))
+        assert one_paragraph == (indicator.id in PARAGRAPH_ONLY), indicator.id
+    staffing = INDICATORS_BY_ID["4.3.1.2"]
+    assert f"4.3.1.2 人员配置\n\n{staffing.clauses[0].zh}" in seed_text
+    assert CLAUSES_BY_ID["4.3.1.2"] is staffing.clauses[0]
+    assert indicator_of_clause("4.3.1.2") is staffing
+    assert "4.3.1.2.1" not in CLAUSES_BY_ID and indicator_of_clause("4.3.1.2.1") is None
+    assert standard_citation("4.3.1.2.1") == "4.3.1.2"
+    assert standard_citation("4.3.2.4.3") == "4.3.2.4.3"
 
 
 def test_sub_items_are_included() -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -185,7 +185,8 @@ class Office:
         """A certificate granted on a day after a clean initial audit that day; its number."""
         application_id = self.contracted(uscc, name, day)
         audit = self.bo.plan_audit(
-            audit_type="initial", start_on=day, end_on=day, team=self.team("1.5"),
+            audit_type="initial", start_on=day - timedelta(days=1), end_on=day,
+            team=self.team("1.5"),  # 1.5 days each fit the two calendar days (rules.md §12)
             onsite_days=Decimal("2.4"), sites=[], layers=LAYERS, justification=None,
             by=self.planner, application_id=application_id,
         )  # fmt: skip

@@ -18,7 +18,7 @@ needs a new `class_version` with an upcaster, and then a new case. A case named
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -73,9 +73,9 @@ class Office(LifecycleOffice):
         """An initial certification audited on a day and refused later; the decision's id."""
         application_id = self.contracted(USCC, NAME, day)
         audit = self.bo.plan_audit(
-            audit_type="initial", start_on=day, end_on=day, team=self.team("1.5"),
-            onsite_days=Decimal("2.4"), sites=[], layers=LAYERS, justification=None,
-            by=self.planner, application_id=application_id,
+            audit_type="initial", start_on=day - timedelta(days=1), end_on=day,
+            team=self.team("1.5"), onsite_days=Decimal("2.4"), sites=[], layers=LAYERS,
+            justification=None, by=self.planner, application_id=application_id,
         )  # fmt: skip
         self.bo.complete_audit(audit.id, day, Decimal("2.4"), self.leader)
         reasons = ["服务记录不全 / service records incomplete"]

@@ -162,8 +162,9 @@ def test_a_refused_finding_shows_the_rule_and_records_nothing(
     answer = client.post(f"/audits/{audit_id}/findings", data={
         "csrf_token": csrf, "indicator": "4.3.2.4", "clause": "4.3.2.4.3",
         "kind": "nonconformity", "evidence": "记录缺失"})  # fmt: skip
-    # then a 403 page says only team members record; nothing was recorded
-    assert answer.status_code == 403, answer.text
+    # then a 409 page (a rule, not a missing role) says only team members record; nothing
+    # was recorded
+    assert answer.status_code == 409, answer.text
     assert "只有审查组成员可以记录" in answer.text
     assert api_audit(office, audit_id)["findings"] == []
 
@@ -257,7 +258,7 @@ def test_a_surveillance_is_planned_from_the_certificate_with_its_sites(
     # and the plan posted is recorded as a surveillance of the certificate
     answer = client.post("/audits", data={
         "csrf_token": csrf, "certificate_number": number, "type": "surveillance",
-        "start_on": "2026-11-20", "end_on": "2026-11-20",
+        "start_on": "2026-11-18", "end_on": "2026-11-20",
         "team_user_id": [lifecycle.leader_id, lifecycle.auditor_id],
         "team_role": ["leader", "auditor"], "team_days": ["3", "3"], "onsite_days": "6",
         "layers": ["service_management", "service_execution", "customer_feedback"],
