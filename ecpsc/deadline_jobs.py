@@ -45,7 +45,9 @@ def run_day(services: Services, as_of: date, notices: DayNotices | None = None) 
     """
     changes = sweep(services, as_of)
     sender: DayNotices = notices if notices is not None else SendNow(services)
-    for number in dict.fromkeys(change.number for change in changes):
+    # a conflict noted for a person changes no status: nothing to tell the organization
+    changed = (c.number for c in changes if c.change != "conflict")
+    for number in dict.fromkeys(changed):
         sender.certificate_changed(number, services.backoffice.get_certificate(number).version)
     sender.expiry_reminders(as_of)
     if as_of == services.backoffice.today():
