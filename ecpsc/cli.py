@@ -218,6 +218,12 @@ def demo_data(
         help="comma-separated read models to build while writing (default all); the others "
         "catch up from the log when `ecpsc projector` or `ecpsc serve` next runs",
     ),
+    sign_in: bool = typer.Option(
+        True,
+        "--sign-in/--no-sign-in",
+        help="also give each staff member a sign-in name and a new random password for the "
+        "web pages, printed at the end with the API tokens",
+    ),
 ) -> None:
     """Fill an empty store with demonstration data through the back office's commands."""
     from ecpsc.demo_data import StoreNotEmpty, fill, summary
@@ -229,7 +235,12 @@ def demo_data(
         raise typer.BadParameter(unknown, param_hint="--read-models")
     try:
         report = fill(
-            Settings(), certificates, seed, progress=typer.echo, read_models_followed=followed
+            Settings(),
+            certificates,
+            seed,
+            progress=typer.echo,
+            read_models_followed=followed,
+            sign_in=sign_in,
         )
     except StoreNotEmpty as error:
         typer.echo(str(error), err=True)
