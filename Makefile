@@ -8,7 +8,7 @@
 #   ECPSC_TEST_STORE=postgres make test    the same suite on PostgreSQL
 #   make test PYTEST_ARGS="-k uscc -x"     pass arguments to pytest
 #   make lint                ruff and mypy
-#   make bench CERTIFICATES=100000    every benchmark on PostgreSQL (bench/, see README.md)
+#   make bench CERTIFICATES=100000    every benchmark on PostgreSQL (see bench/README.md)
 #   make lock                re-pin every Python package in requirements-dev.lock (newest allowed)
 #   make clean               remove caches and build leftovers (never ./var/, the event store)
 
