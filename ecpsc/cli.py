@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from ecpsc.heartbeat import MAX_AGE_SECONDS, age, keep_beating
 from ecpsc.logs import configure_logging
 from ecpsc.settings import Settings
 
@@ -36,11 +37,15 @@ def serve(
         )
 
 
+HEARTBEAT_HELP = "a file touched every 10 s while healthy, for `ecpsc health FILE`"
+
+
 @cli.command()
 def projector(
     only: str | None = typer.Option(
         None, help="comma-separated read models to run, e.g. register,retention (default: all)"
     ),
+    heartbeat: Path | None = typer.Option(None, help=HEARTBEAT_HELP),
 ) -> None:
     """Run only the projections (beside API processes started with ECPSC_PROJECTIONS=off)."""
     from ecpsc.store import eventsourcing_env, open_backoffice
@@ -62,7 +67,7 @@ def projector(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     typer.echo("projector running; Ctrl-C to stop")
-    stop.wait()
+    keep_beating(heartbeat, read_models.running, stop)  # healthy: every runner going
     read_models.close()
 
 
@@ -111,6 +116,7 @@ def sweep(
 def worker(
     threads: int = typer.Option(4, help="worker threads"),
     schedule: bool = typer.Option(True, help="also enqueue the daily jobs (00:05 CST)"),
+    heartbeat: Path | None = typer.Option(None, help=HEARTBEAT_HELP),
 ) -> None:
     """Run the dramatiq actors (deadline jobs, notices) from ECPSC_BROKER_URL's queues."""
     from dramatiq import Worker
@@ -129,6 +135,7 @@ def worker(
             param_hint="ECPSC_BROKER_URL",
         )
     from workers import actors
+    from workers.queue_depth import queue_depths
 
     running = Worker(broker, worker_threads=threads)
     running.start()
@@ -139,7 +146,13 @@ def worker(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     typer.echo(f"worker running on {broker.__class__.__name__}; Ctrl-C to stop")
-    stop.wait()
+
+    def healthy() -> bool:
+        """Every consumer and worker thread alive, and the broker answers (raises if not)."""
+        queue_depths(broker)
+        return all(t.is_alive() for t in [*running.consumers.values(), *running.workers])
+
+    keep_beating(heartbeat, healthy, stop)
     if daily is not None:
         daily.stop()
     running.stop()
@@ -168,6 +181,20 @@ def verify(
         f"intact: {report.checked} event(s), head {report.head} "
         f"(notification {report.last_notification_id})"
     )
+
+
+@cli.command()
+def health(
+    heartbeat: Path = typer.Argument(..., help="the file given to projector/worker --heartbeat"),
+    max_age: float = typer.Option(MAX_AGE_SECONDS, help="seconds a beat stays fresh"),
+) -> None:
+    """Exit 0 when a projector's or worker's heartbeat is fresh, 1 otherwise (health checks)."""
+    seconds = age(heartbeat)
+    if seconds is None or seconds > max_age:
+        since = "never" if seconds is None else f"{seconds:.0f} s ago"
+        typer.echo(f"unhealthy: last heartbeat {since} ({heartbeat})", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"healthy: last heartbeat {seconds:.0f} s ago")
 
 
 regulator = typer.Typer(
@@ -264,6 +291,12 @@ def demo_data(
         help="comma-separated read models to build while writing (default all); the others "
         "catch up from the log when `ecpsc projector` or `ecpsc serve` next runs",
     ),
+    sign_in: bool = typer.Option(
+        True,
+        "--sign-in/--no-sign-in",
+        help="also give each staff member a sign-in name and a new random password for the "
+        "web pages, printed at the end with the API tokens",
+    ),
 ) -> None:
     """Fill an empty store with demonstration data through the back office's commands."""
     from ecpsc.demo_data import StoreNotEmpty, fill, summary
@@ -275,7 +308,12 @@ def demo_data(
         raise typer.BadParameter(unknown, param_hint="--read-models")
     try:
         report = fill(
-            Settings(), certificates, seed, progress=typer.echo, read_models_followed=followed
+            Settings(),
+            certificates,
+            seed,
+            progress=typer.echo,
+            read_models_followed=followed,
+            sign_in=sign_in,
         )
     except StoreNotEmpty as error:
         typer.echo(str(error), err=True)

@@ -19,13 +19,14 @@ import contextlib
 import ctypes
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -292,13 +293,15 @@ class BatchedPostgresDocumentStore(PostgresDocumentStore):
 
 @dataclass(frozen=True)
 class StaffMember:
-    """A registered user and their token."""
+    """A registered user and their token (and, when asked, their web sign-in)."""
 
     role: str
     name: str
     id: str
     token: str
     actor: Actor
+    sign_in_name: str = ""
+    password: str = ""
 
 
 STAFF: tuple[tuple[str, str, str], ...] = (
@@ -1083,7 +1086,9 @@ def _ensure_no_organizations(backoffice: BackOffice) -> None:
         )
 
 
-def _register_staff(backoffice: BatchedBackOffice, today: date) -> dict[str, list[StaffMember]]:
+def _register_staff(
+    backoffice: BatchedBackOffice, today: date, sign_in: bool = False
+) -> dict[str, list[StaffMember]]:
     admin = backoffice.bootstrap_admin()
     staff: dict[str, list[StaffMember]] = {}
     for serial, (role, name, email_name) in enumerate(STAFF, start=1):
@@ -1100,6 +1105,15 @@ def _register_staff(backoffice: BatchedBackOffice, today: date) -> dict[str, lis
         actor = Actor(str(user.id), name, frozenset([role]))
         staff.setdefault(role, []).append(StaffMember(role, name, str(user.id), token, actor))
     backoffice.flush()
+    if sign_in:
+        # Sign-in names are the e-mail names; passwords are new each run, like the tokens.
+        sign_in_names = {name: email_name for _, name, email_name in STAFF}
+        for members in staff.values():
+            for i, member in enumerate(members):
+                sign_in_name, password = sign_in_names[member.name], secrets.token_urlsafe(9)
+                backoffice.set_password(UUID(member.id), sign_in_name, password, admin)
+                members[i] = replace(member, sign_in_name=sign_in_name, password=password)
+        backoffice.flush()
     return staff
 
 
@@ -1110,13 +1124,16 @@ def fill(
     progress: Callable[[str], None] = print,
     projector_processes: bool | None = None,
     read_models_followed: Collection[str] | None = None,
+    sign_in: bool = False,
 ) -> Report:
     """Write `certificates` certified organizations (and their company) into an empty store,
     then wait for the read models to show them all; they follow in projector processes on
     PostgreSQL from PROCESSES_FROM certificates (or as `projector_processes` says).
 
     `read_models_followed` names the read models built during the run (default all); the others
-    catch up from the log when a projector or `ecpsc serve` next runs."""
+    catch up from the log when a projector or `ecpsc serve` next runs. With `sign_in`, each
+    staff member also gets a sign-in name (their e-mail name) and a random password for the
+    web pages (argon2 makes that about a third of a second each)."""
     if projector_processes is None:
         projector_processes = certificates >= PROCESSES_FROM
     started = time.monotonic()
@@ -1142,7 +1159,8 @@ def fill(
         else:
             read_models.run()
         today = backoffice.today()
-        report = Report(staff=[m for ms in _register_staff(backoffice, today).values() for m in ms])
+        registered = _register_staff(backoffice, today, sign_in)
+        report = Report(staff=[m for ms in registered.values() for m in ms])
         staff: dict[str, list[StaffMember]] = {}
         for member in report.staff:
             staff.setdefault(member.role, []).append(member)
@@ -1313,7 +1331,9 @@ def summary(report: Report) -> Sequence[str]:
         f"{report.events:,} events in {report.seconds:,.1f}s "
         f"({rate:,.1f} organizations/s; {report.events / report.seconds:,.0f} events/s; "
         f"writing took {report.write_seconds:,.1f}s)",
-        "staff (id, API token):",
+        "staff (role, name, id, API token; sign-in name and password for the web pages):",
     ]
-    lines += [f"  {m.role:<19} {m.name}  {m.id}  {m.token}" for m in report.staff]
+    for m in report.staff:
+        web = f"  {m.sign_in_name} {m.password}" if m.sign_in_name else ""
+        lines.append(f"  {m.role:<19} {m.name}  {m.id}  {m.token}{web}")
     return lines

@@ -108,6 +108,11 @@ class ReadModels:
                     except Exception as error:
                         log.warning("projection %s not restarted (%s); retrying", name, error)
 
+    def running(self) -> bool:
+        """Whether every read model this process runs has a runner going (none is restarting)."""
+        runners = [self._runners.get(m.projection_class.name) for m in self._run]
+        return all(r is not None and not r.is_interrupted.is_set() for r in runners)
+
     def view(self, name: str) -> Any:
         """The named read model's view (constructed on first use when no runner holds it)."""
         if name not in self._views:

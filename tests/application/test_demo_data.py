@@ -71,6 +71,24 @@ def test_thirty_certificates_fill_the_register_through_the_back_office(
         assert actor is not None and actor.roles == {member.role}
 
 
+def test_with_sign_in_each_staff_member_can_sign_in_to_the_web_pages(
+    settings: Settings, request: pytest.FixtureRequest
+) -> None:
+    """Given demo-data run with sign-in (as `make demo` runs it), when its staff sign in with the
+    names and passwords it printed, then each is let in with their role."""
+    report = fill(settings, 1, seed=1, progress=quiet, sign_in=True)
+
+    services: Services = request.getfixturevalue("services")
+    lines = "\n".join(demo_data.summary(report))
+    assert len({m.password for m in report.staff}) == len(report.staff)
+    for member in report.staff:
+        assert f"{member.token}  {member.sign_in_name} {member.password}" in lines
+    for member in (report.staff[0], report.staff[3]):  # the admin and an auditor
+        _, actor = services.backoffice.sign_in(member.sign_in_name, member.password, "127.0.0.1")
+        assert actor.id == member.id and actor.roles == {member.role}
+    assert all(len(m.password) >= 10 for m in report.staff)
+
+
 def test_a_store_holding_organizations_is_refused(settings: Settings) -> None:
     """Given a store already filled, when demo-data runs again, then it refuses: StoreNotEmpty,
     and the command exits with code 2 saying why."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ from domain.rulebook.catalogue import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SEED = REPO_ROOT.parent / "shared" / "seeds" / "ZPIC-WF-20.txt"
+# Clause 4.3 of the rules verbatim, shipped with the code (domain/rulebook/sources/README.md).
+SEED = REPO_ROOT / "domain" / "rulebook" / "sources" / "ZPIC-WF-20-4.3.txt"
 
 PARAGRAPH_ONLY = {"4.3.1.2"}
 """Indicators the standard states as one paragraph, with no numbered or listed items."""
@@ -46,7 +48,7 @@ EXPECTED = {  # rules.md §3.1: id -> (points, number of clauses)
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    """The seed ZPIC-WF-20.txt beside the repo; missing, the test fails rather than skips."""
+    """Clause 4.3 of ZPIC-WF-20 as the repository ships it; missing, the test fails."""
     assert SEED.is_file(), f"seed not found at {SEED}"
     return SEED.read_text(encoding="utf-8")
 
@@ -116,6 +118,21 @@ def test_every_clause_line_of_chinese_occurs_in_the_seed(seed_text: str) -> None
         assert first in seed_text, clause.id
         for line in rest:
             assert line in seed_text, (clause.id, line)
+
+
+def test_the_source_is_clause_4_3_of_the_rules(seed_text: str) -> None:
+    """Given the shipped source, when its ends are read, then it runs from 4.3 to 4.3.3.2.3."""
+    assert seed_text.startswith("4.3 评价指标\n")
+    assert seed_text.rstrip().splitlines()[-1].startswith("4.3.3.2.3 ")
+    assert not re.search(r"^4\.4 ", seed_text, flags=re.MULTILINE)
+
+
+def test_every_numbered_clause_of_the_seed_is_in_the_catalogue(seed_text: str) -> None:
+    """Given the seed's numbered clauses (4.3.x.y.z), when listed, then the catalogue has each."""
+    numbered = re.findall(r"^(4\.3\.\d\.\d+\.\d+) ", seed_text, flags=re.MULTILINE)
+    unnumbered = {"4.3.1.1.1", "4.3.1.1.2", "4.3.1.1.3", "4.3.1.2.1"}
+    assert len(numbered) == len(set(numbered))
+    assert set(numbered) | unnumbered == set(CLAUSES_BY_ID)
 
 
 def test_numbered_clauses_follow_their_number_in_the_seed(seed_text: str) -> None:
