@@ -324,7 +324,7 @@ def install_openapi_contract(app: FastAPI) -> None:
 
 def operations(routes: list[BaseRoute]) -> Iterator[tuple[str, Access]]:
     """Each documented operation's `METHOD /path` with who may call it."""
-    for path, route in _api_routes(routes):
+    for path, route in api_routes(routes):
         if not route.include_in_schema:
             continue
         access = access_of(route.dependant)
@@ -332,7 +332,8 @@ def operations(routes: list[BaseRoute]) -> Iterator[tuple[str, Access]]:
             yield f"{method} {path}", access
 
 
-def _api_routes(routes: list[BaseRoute]) -> Iterator[tuple[str, APIRoute]]:
+def api_routes(routes: list[BaseRoute]) -> Iterator[tuple[str, APIRoute]]:
+    """Each API route with its full path (its routers' prefixes included)."""
     try:  # FastAPI ≥ 0.130 keeps included routers as they are and resolves them lazily
         from fastapi.routing import iter_route_contexts
     except ImportError:
