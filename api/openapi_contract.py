@@ -255,9 +255,10 @@ SUMMARIES: dict[str, str] = dict(
 docstring's first sentence."""
 
 READ_REFUSALS: dict[str, str] = {
-    "GET /api/v1/appeals/{appeal_id}/notice": "案件尚未处理完毕 / the case is not resolved yet",
+    "GET /api/v1/appeals/{appeal_id}/notice": "`appeal_not_resolved`：尚未作出处理结论 / "
+    "the case is not resolved yet (9.2)",
     "GET /api/v1/decisions/{decision_id}/notice": "`not_a_refusal`：该决定不是不予认证 / "
-    "the decision granted certification",
+    "the decision is not a refusal (4.6.3)",
 }
 """Reads that can be refused with 409 (commands always can)."""
 
@@ -471,7 +472,6 @@ _RETRY_AFTER = {"description": "seconds to wait before retrying", "schema": {"ty
 _WWW_AUTHENTICATE = {"description": "`Bearer`", "schema": {"type": "string"}}
 
 REFUSAL_WORDS = {
-    "304": "未变更 / not modified",
     "400": "请求体无法解析 / unparsable body",
     "401": "未登录 / no or unknown token",
     "403": "角色不允许 / role not allowed",

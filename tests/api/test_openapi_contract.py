@@ -68,10 +68,11 @@ def test_every_summary_says_what_the_operation_does(openapi: dict[str, Any]) -> 
     then no summary is the handler's bare name; each has Chinese and an English phrase."""
     for method, path, operation in operations(openapi):
         summary = operation.get("summary", "")
-        assert summary != _default_summary(operation), (method, path, summary)
-        assert re.search(r"[\u4e00-\u9fff]", summary), (method, path, summary)
+        where = f"{method} {path}: give it a line in api/openapi_contract.py SUMMARIES"
+        assert summary != _default_summary(operation), (where, summary)
+        assert re.search(r"[\u4e00-\u9fff]", summary), (where, summary)
         english = summary.split("/", 1)[-1]
-        assert len(english.split()) >= 3, (method, path, summary)
+        assert len(english.split()) >= 3, (where, summary)
 
 
 def test_authenticated_operations_declare_401_and_403(openapi: dict[str, Any]) -> None:
@@ -148,7 +149,10 @@ def test_every_request_body_has_an_example(openapi: dict[str, Any]) -> None:
             continue
         for media_type, media in body["content"].items():
             bodies += 1
-            assert "example" in media or "examples" in media, (method, path, media_type)
+            assert "example" in media or "examples" in media, (
+                f"{method} {path} ({media_type}): give its model an example "
+                "(model_config = ConfigDict(json_schema_extra={'examples': [...]}))"
+            )
     assert bodies > 30
 
 
@@ -189,7 +193,7 @@ def test_every_field_of_a_request_body_is_described(openapi: dict[str, Any]) -> 
         for field, schema in schemas[name].get("properties", {}).items():
             if "description" not in schema:
                 missing.append(f"{name}.{field}")
-    assert not missing, missing
+    assert not missing, f"describe these request fields, citing their clause: {missing}"
 
 
 def test_x_roles_are_what_the_server_enforces(
