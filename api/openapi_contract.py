@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from api.deps import current_actor, expected_version, get_services
+from api.openapi_glossary import describe_fields
 
 ANY_STAFF = "staff"
 """`x-roles` of an operation any signed-in staff user may call."""
@@ -383,6 +384,7 @@ def document(schema: dict[str, Any], accesses: dict[str, Access]) -> None:
     components["Refusal"] = REFUSAL
     components["ErrorDetail"] = ERROR_DETAIL
     schema["info"]["description"] = schema["info"].get("description", "") + CONVENTIONS
+    describe_fields(components, skip=request_models(schema))
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             key = f"{method.upper()} {path}"
@@ -390,6 +392,31 @@ def document(schema: dict[str, Any], accesses: dict[str, Access]) -> None:
             if access is None:
                 continue
             _describe(key, operation, access, components)
+
+
+def request_models(schema: dict[str, Any]) -> set[str]:
+    """The component names of JSON request bodies and of the models they nest."""
+    components = schema.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.rsplit("/", 1)[-1] not in found:
+                found.add(ref.rsplit("/", 1)[-1])
+                walk(components.get(ref.rsplit("/", 1)[-1]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                walk(content["application/json"].get("schema"))
+    return found
 
 
 def _describe(
