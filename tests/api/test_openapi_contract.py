@@ -30,6 +30,18 @@ def openapi() -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
+def test_docs_show_this_document() -> None:
+    """Given the app, when /docs is opened, then it is the interactive page of /openapi.json,
+    and the document's introduction explains roles, refusals and If-Match."""
+    client = TestClient(create_app(Settings(admin_token=ADMIN_TOKEN, today=TODAY)))
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/openapi.json" in page.text
+    intro = client.get("/openapi.json").json()["info"]["description"]
+    for heading in ("## 角色 / Roles", "## 拒绝 / Refusals", "## If-Match"):
+        assert heading in intro
+
+
 def operations(openapi: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """Every (METHOD, path, operation) of the document."""
     return [
