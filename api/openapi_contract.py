@@ -4,7 +4,7 @@ FastAPI's generated document knows the paths, parameters and bodies; this module
 routes know only through their dependencies and the error handlers (api/errors.py): the roles a
 route requires (`require(...)` in api/deps.py), whether it needs a token at all, the If-Match
 header, and every refusal the server sends. It is derived from the routes themselves, so a new
-route is documented the same way without touching this module.
+route is documented the same way; only its summary, Chinese first, goes in SUMMARIES below.
 """
 
 from __future__ import annotations
@@ -434,6 +434,7 @@ def _describe(
     has_body = "requestBody" in operation
     parameters = operation.get("parameters", [])
     path_ids = [p["name"] for p in parameters if p.get("in") == "path"]
+    names_records = command and _names_records(operation, components)
     if has_body:
         refusals.append(
             (
@@ -447,8 +448,8 @@ def _describe(
             ("401", "缺少或未知的令牌 / no bearer token, or an unknown or revoked one", _EITHER)
         )
         refusals.append(("403", _forbidden(access), _EITHER))
-    if path_ids or (command and _names_records(operation, components)):
-        refusals.append(("404", _not_found(path_ids, has_body), _EITHER))
+    if path_ids or names_records:
+        refusals.append(("404", _not_found(path_ids, names_records), _EITHER))
     if command or key in READ_REFUSALS:
         refusals.append(("409", _conflict(key, access), _REFUSAL_REF))
     if has_body:
@@ -517,9 +518,9 @@ def _forbidden(access: Access) -> str:
     return f"角色不允许 / the user holds none of the roles: {names}"
 
 
-def _not_found(path_ids: list[str], has_body: bool) -> str:
+def _not_found(path_ids: list[str], names_records: bool) -> str:
     named = ", ".join(f"`{name}`" for name in path_ids)
-    if named and has_body:
+    if named and names_records:
         return f"记录不存在 / no record with this {named}, or a record the body names is unknown"
     if named:
         return f"记录不存在 / no record with this {named}"
