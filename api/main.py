@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.observability import install_observability
+from api.openapi_contract import install_openapi_contract
 from api.pages import page_routers, verify
 from api.pages.handlers import install_page_handlers
 from api.pages.templating import STATIC
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     install_error_handlers(app)
     install_observability(app, broker)
     install_page_handlers(app)
+    install_openapi_contract(app)
     api = APIRouter(prefix=API_PREFIX)
     for module in (
         people,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import IfMatch, ServicesDep, require
 from api.schemas.common import BusinessDate, LongText, Strict, Uscc
@@ -23,13 +23,27 @@ ComplianceOfficer = Annotated[Actor, Depends(require("compliance_officer"))]
 class HoldIn(Strict):
     """A legal hold on every record of an organization."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "uscc": "91350100M000100Y43",
+                    "reason": "法院调取证据通知 / a court's notice to preserve evidence",
+                    "placed_on": "2026-11-20",
+                }
+            ]
+        }
+    )
+
     uscc: Uscc
-    reason: LongText
+    reason: LongText = Field(description="保全理由 / why the records must be kept (10.2)")
     placed_on: BusinessDate | None = Field(default=None, description="default: today")
 
 
 class ReleaseIn(Strict):
     """The release of a hold."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"released_on": "2026-11-27"}]})
 
     released_on: BusinessDate | None = Field(default=None, description="default: today")
 
@@ -115,7 +129,13 @@ def release_hold(
 class DisposalIn(Strict):
     """The act of disposal and its grounds."""
 
-    reason: LongText
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"reason": "保存期满且无保全 / retention period over, no hold (10.2)"}]
+        }
+    )
+
+    reason: LongText = Field(description="销毁依据 / the grounds of the disposal (10.2)")
 
 
 @router.post("/retention/{row_key}/disposal", status_code=status.HTTP_201_CREATED)

@@ -39,10 +39,37 @@ WithdrawalReason = Literal[
 class DecisionIn(Strict):
     """A certification decision on a completed audit."""
 
-    audit_id: UUID
-    outcome: Literal["grant", "refuse", "supplementary_audit", "downgrade", "suspend", "withdraw"]
-    reasons: list[Text] = Field(default_factory=list, max_length=100)
-    decided_on: BusinessDate
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "audit_id": "a3bb189e-8bf9-3888-9912-ace4e6543002",
+                    "outcome": "grant",
+                    "reasons": [],
+                    "decided_on": "2026-11-27",
+                }
+            ]
+        }
+    )
+
+    audit_id: UUID = Field(
+        description="已完成的审查；决定人不得是其审查组成员 / the completed audit decided on; the "
+        "decider may not be on its team (4.6.1)"
+    )
+    outcome: Literal[
+        "grant", "refuse", "supplementary_audit", "downgrade", "suspend", "withdraw"
+    ] = Field(
+        description="颁证或不予认证；监督不通过时的后续处理 / grant or refuse (4.6); for a failed "
+        "surveillance the follow-up (5.6)"
+    )
+    reasons: list[Text] = Field(
+        default_factory=list,
+        max_length=100,
+        description="理由，不予认证时必填 / reasons; required to refuse (4.6.3)",
+    )
+    decided_on: BusinessDate = Field(
+        description="决定日期；颁证日即发证日 / the day decided: a grant's issue date (4.6, 8.1.2)"
+    )
     grade: Grade | None = Field(default=None, description="the new grade of a downgrade (5.6)")
     withdrawal_reason: WithdrawalReason | None = Field(
         default=None,
@@ -187,10 +214,31 @@ Months = Annotated[int, Field(ge=1, le=1200, description="months; the rules allo
 class SuspensionIn(Strict):
     """A suspension (7.2)."""
 
-    reason: SuspensionReason
-    verified_on: BusinessDate
-    effective_on: BusinessDate
-    months: Months = 3
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "contract_obligations_unmet",
+                    "verified_on": "2026-11-20",
+                    "effective_on": "2026-11-24",
+                    "months": 3,
+                }
+            ]
+        }
+    )
+
+    reason: SuspensionReason = Field(description="暂停原因 / why (7.2.1)")
+    verified_on: BusinessDate = Field(
+        description="事实核实日期；5 个工作日内生效 / the day the facts were verified: it takes "
+        "effect within 5 working days (7.2.1)"
+    )
+    effective_on: BusinessDate = Field(
+        description="生效日期；迟于期限的如实记录并列入合规例外 / the day it takes effect; a late "
+        "one is recorded and flagged (7.2.1)"
+    )
+    months: Months = Field(
+        default=3, description="暂停期，月；累计不超过 6 个月 / months, 6 in all at most (7.2.2)"
+    )
 
 
 class RescissionIn(Strict):
@@ -218,26 +266,47 @@ class RescissionIn(Strict):
 class ExtensionIn(Strict):
     """An extension of a suspension (7.2.2)."""
 
-    months: Months
+    model_config = ConfigDict(json_schema_extra={"examples": [{"months": 2}]})
+
+    months: Months = Field(
+        description="延长的月数；累计不超过 6 个月 / months added; 6 in all at most (7.2.2)"
+    )
 
 
 class ReinstatementIn(Strict):
     """A reinstatement (7.2)."""
 
-    verified_on: BusinessDate
-    effective_on: BusinessDate
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"verified_on": "2026-11-25", "effective_on": "2026-11-26"}]
+        }
+    )
+
+    verified_on: BusinessDate = Field(
+        description="原因消除的核实日期 / the day the cause was verified resolved (7.2)"
+    )
+    effective_on: BusinessDate = Field(
+        description="恢复生效日期 / the day it takes effect, within 5 working days (7.2)"
+    )
 
 
 class RecoveryIn(Strict):
     """The withdrawn certificate came back (7.3.2)."""
 
-    recovered_on: BusinessDate
+    model_config = ConfigDict(json_schema_extra={"examples": [{"recovered_on": "2026-11-27"}]})
+
+    recovered_on: BusinessDate = Field(description="收回日期 / the day it was recovered (7.3.2)")
 
 
 class SweepIn(Strict):
     """Run the deadline jobs as of a day."""
 
-    as_of: BusinessDate
+    model_config = ConfigDict(json_schema_extra={"examples": [{"as_of": "2026-11-28"}]})
+
+    as_of: BusinessDate = Field(
+        description="按该日已知事实判断 / the day whose facts decide: overdue surveillance (5.3), "
+        "suspension ended (7.3.1), expiry (8.1.2)"
+    )
 
 
 class SweepChange(BaseModel):
@@ -264,9 +333,27 @@ class SweepOut(BaseModel):
 class WithdrawalIn(Strict):
     """A withdrawal (7.3)."""
 
-    reason: WithdrawalReason
-    verified_on: BusinessDate
-    effective_on: BusinessDate
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "legal_status_cancelled",
+                    "verified_on": "2026-11-20",
+                    "effective_on": "2026-11-24",
+                    "recovered": False,
+                }
+            ]
+        }
+    )
+
+    reason: WithdrawalReason = Field(description="撤销原因 / why (7.3.1)")
+    verified_on: BusinessDate = Field(
+        description="事实核实日期；5 个工作日内生效 / the day the facts were verified: it takes "
+        "effect within 5 working days (7.3.1)"
+    )
+    effective_on: BusinessDate = Field(
+        description="生效日期；撤销是最终的 / the day it takes effect; withdrawal is final (7.3)"
+    )
     recovered: bool = Field(
         default=False, description="the certificate was recovered; otherwise a public notice"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from api.schemas.common import Strict, Text
 
@@ -23,9 +23,11 @@ Role = Literal[
 class CcaaRegistration(Strict):
     """A CCAA service-certification auditor registration (4.2.3)."""
 
-    number: Text
-    valid_from: date
-    valid_until: date
+    number: Text = Field(description="CCAA 注册编号 / the registration's number (4.2.3)")
+    valid_from: date = Field(description="有效期起 / first day it is valid (4.2.3)")
+    valid_until: date = Field(
+        description="有效期止 / last day it is valid; a leader's must cover every audit day (4.2.3)"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -43,9 +45,34 @@ Email = Annotated[
 class UserIn(Strict):
     """A new staff member."""
 
-    name: Text
-    roles: list[Role] = Field(min_length=1, max_length=7)
-    ccaa_registration: CcaaRegistration | None = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "陈静",
+                    "roles": ["auditor"],
+                    "ccaa_registration": {
+                        "number": "CCAA-2020-SC-0123",
+                        "valid_from": "2020-01-01",
+                        "valid_until": "2029-12-31",
+                    },
+                    "email": "chenjing@example.cn",
+                }
+            ]
+        }
+    )
+
+    name: Text = Field(
+        description="姓名，记录在其每一项操作上 / the name every command records (11)"
+    )
+    roles: list[Role] = Field(
+        min_length=1, max_length=7, description="角色 / roles; admin holds them all (11)"
+    )
+    ccaa_registration: CcaaRegistration | None = Field(
+        default=None,
+        description="审查员的 CCAA 服务认证注册 / an auditor's CCAA service-certification "
+        "registration (4.2.3)",
+    )
     email: Email | None = Field(
         default=None, description="where work notices such as the appeals digest go"
     )
@@ -66,11 +93,20 @@ class UserOut(BaseModel):
 class PasswordIn(Strict):
     """A sign-in name and password for the staff web pages (only the hash is kept)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"sign_in_name": "chenjing", "password": "长城-Great-Wall-2026"}]
+        }
+    )
+
     sign_in_name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
                                pattern=r"^[^\s]+$")
-    ]  # fmt: skip
-    password: Annotated[str, StringConstraints(min_length=10, max_length=1000)]
+    ] = Field(description="登录名 / the name to sign in with, no spaces (11)")  # fmt: skip
+    password: Annotated[str, StringConstraints(min_length=10, max_length=1000)] = Field(
+        description="密码，至少 10 个字符；只保存其散列 / at least 10 characters; only its hash is "
+        "kept (11)"
+    )
 
 
 class UserCreated(UserOut):

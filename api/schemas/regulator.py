@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import BusinessDate, Strict, Text
 
@@ -46,8 +46,16 @@ class RegulatorNotifications(BaseModel):
 class SubmissionIn(Strict):
     """The month's report reached the regulator: when, and the regulator's receipt."""
 
-    reported_on: BusinessDate
-    reference: Text
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"reported_on": "2026-11-08", "reference": "CNCA-RPT-2026-10-0042"}]
+        }
+    )
+
+    reported_on: BusinessDate = Field(
+        description="报送日期 / the day reported, by the 10th of the next month (8.1.3)"
+    )
+    reference: Text = Field(description="监管部门的回执编号 / the regulator's receipt (7.4, 8.1.3)")
 
 
 class SubmissionOut(BaseModel):

@@ -1,6 +1,8 @@
 """Property-based: no request the OpenAPI document allows (or almost allows) makes the server
-answer 5xx. Schemathesis generates requests for every operation of /openapi.json and sends
-them, with the bootstrap admin's token, to one server started once for this module."""
+answer 5xx, and every answer's status is one the document declares for that operation.
+Schemathesis generates requests for every operation of /openapi.json and sends them, with the
+bootstrap admin's token (and once more without any), to one server started once for this
+module."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from schemathesis.python.asgi import ASGIClient
+from schemathesis.specs.openapi.checks import status_code_conformance
 
 from api.main import create_app
 from ecpsc.settings import Settings
@@ -90,13 +93,41 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def test_no_server_error(case: schemathesis.Case, server: Server) -> None:
     """Given the running back office and the bootstrap admin's token,
     when any generated request is sent to any operation,
-    then the answer is never a 5xx (and stays one the schema allows)."""
+    then the answer is never a 5xx, and its status is one the operation documents."""
     response = case.call(base_url=BASE_URL, session=server.session, headers=AUTH)
     server.statuses.setdefault(case.operation.label, Counter())[response.status_code] += 1
     assert response.status_code < 500, (
         f"{case.operation.label} answered {response.status_code}: {response.text[:2000]}\n"
         f"{case.as_curl_command(headers=AUTH)}"
     )
+    case.validate_response(response, checks=[status_code_conformance])
+
+
+@schema.parametrize()
+@settings(
+    max_examples=1,
+    phases=[Phase.generate],  # one generated request each; the test above probes the rest
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_a_request_without_a_token_is_refused_as_documented(
+    case: schemathesis.Case, server: Server
+) -> None:
+    """Given the running back office,
+    when a generated request is sent to any operation with no Authorization header,
+    then an operation that needs a token refuses it (401, or 400 for a body it cannot read),
+    and every answer's status is one the operation documents (what `--checks all` calls
+    ignored_auth and status_code_conformance)."""
+    response = case.call(base_url=BASE_URL, session=server.session)
+    same_method = case.method.upper() == case.operation.method.upper()  # else a 405 probe
+    if same_method and case.operation.definition.raw.get("security"):
+        # 401, unless the body could not even be read (400 unparsable, 413 too large)
+        assert response.status_code in {400, 401, 413}, (case.operation.label, response.text)
+    else:
+        assert response.status_code < 500, (case.operation.label, response.text[:2000])
+    case.validate_response(response, checks=[status_code_conformance])
 
 
 def test_the_generated_requests_reached_the_handlers(server: Server) -> None:
