@@ -186,6 +186,12 @@ POST /api/v1/certificates/{number}/withdrawal
     撤销证书 / Withdraw a certificate (7.3)
 POST /api/v1/certificates/{number}/recovery
     收回证书 / Record a withdrawn certificate's recovery (7.3.2)
+POST /api/v1/certificates/{number}/rescission
+    撤回期限作业的处理 / Rescind a deadline job's action a late entry contradicts (§12)
+PUT /api/v1/calendar/{year}
+    载入年度放假安排 / Load the State Council's holiday notice for a year (7.2.1, §12)
+GET /api/v1/calendar/{year}
+    查看官方日历 / Read a year's days off and make-up working days, with their source
 GET /api/v1/register/certificates
     查询证书登记册 / Search the public register
 GET /api/v1/register/certificates/{number}

@@ -29,6 +29,20 @@ page
     页码，从 1 开始 / the page number, from 1
 page_size
     每页条数 / entries per page
+CalendarDay.day
+    日期 / the day
+CalendarDay.working
+    是否工作日 / whether it is a working day (7.2.1, §12)
+CalendarOut.year
+    年份 / the year
+CalendarOut.notice_source
+    已载入的放假安排通知出处，未载入为空 / the loaded notice's source; none when not loaded
+CalendarOut.days
+    与周一至周五不同或有名称的日子 / the days that differ from a plain Monday-to-Friday week
+SweepOut.notices_sent
+    本次发出的通知数 / notices this run sent (changes, expiry reminders, appeals digest)
+SweepOut.notices_failed
+    暂未发出的通知数（再次运行该日会补发）/ notices not sent now; running the day again sends them
 cursor
     游标：按记录顺序递增 / position in recording order; resume after it
 next

@@ -15,7 +15,7 @@ class HolidaySpan(Strict):
 
     from_: date = Field(alias="from", description="first day off")
     to: date = Field(description="last day off")
-    name: Text
+    name: Text = Field(description="假期名称，如 春节 / the holiday's name (§12)")
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -24,7 +24,9 @@ class CalendarNoticeIn(Strict):
     """A year's notice (国务院办公厅关于…部分节假日安排的通知): spans off, make-up working days."""
 
     source: Text = Field(description="the notice's number or address, e.g. 国办发明电〔2026〕…")
-    holidays: Annotated[list[HolidaySpan], Field(max_length=40)]
+    holidays: Annotated[list[HolidaySpan], Field(max_length=40)] = Field(
+        description="放假的连续日期 / the spans of days off the notice sets (7.2.1, §12)"
+    )
     working_days: Annotated[list[date], Field(max_length=40)] = Field(
         default_factory=list, description="make-up working days (调休上班), weekends that work"
     )

@@ -244,7 +244,9 @@ class SuspensionIn(Strict):
 class RescissionIn(Strict):
     """A decision maker rescinds a deadline job's action a late entry contradicts (§12)."""
 
-    action: Literal["suspension", "withdrawal"]
+    action: Literal["suspension", "withdrawal"] = Field(
+        description="撤回的处理：暂停或撤销 / the deadline job's action rescinded (7.2, 7.3, §12)"
+    )
     effective_on: BusinessDate = Field(description="the day the rescinded action took effect")
     reason: Text = Field(description="why: the fact that contradicts it (rules.md §12)")
     decided_on: BusinessDate
