@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from api.schemas.common import BusinessDate, Sha256, Strict, Text, Uscc, reject_unprintable
+from api.schemas.common import BusinessDate, Count, Sha256, Strict, Text, Uscc, reject_unprintable
 
 DocumentKind = Literal[
     "application_form", "legal_status", "multi_site_list", "licences", "documented_information"
@@ -71,7 +71,7 @@ class ApplicationIn(Strict):
 
     organization: Organization
     scope: Text
-    effective_headcount: int = Field(gt=0, le=10_000_000)
+    effective_headcount: Count = Field(gt=0, le=10_000_000)
     sites: list[Site] = Field(default_factory=list, max_length=10_000)
     documents: list[DocumentRef] = Field(default_factory=list, max_length=200)
     received_on: BusinessDate

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from api.schemas.common import BusinessDate, LongText, Strict, Text
+from api.schemas.common import BusinessDate, Count, Day, LongText, Strict, Text
 
 AuditType = Literal["initial", "surveillance", "recertification", "supplementary"]
 Layer = Literal["service_management", "service_execution", "customer_feedback"]
@@ -34,8 +34,8 @@ class AuditIn(Strict):
     application_id: UUID | None = None
     certificate_number: Text | None = None
     type: AuditType
-    start_on: date
-    end_on: date
+    start_on: Day
+    end_on: Day
     team: list[TeamMemberIn] = Field(min_length=1, max_length=50)
     onsite_days: Days
     sites: list[Text] = Field(default_factory=list, max_length=10_000)
@@ -44,7 +44,7 @@ class AuditIn(Strict):
         max_length=3,
     )
     justification: LongText | None = None
-    effective_headcount: int | None = Field(
+    effective_headcount: Count | None = Field(
         default=None,
         ge=1,
         le=10_000_000,
@@ -66,8 +66,8 @@ class FindingIn(Strict):
     indicator: IndicatorId
     clause: ClauseId
     kind: Literal["nonconformity", "sampled"]
-    sampled: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
-    nonconforming: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    sampled: Annotated[Count, Field(ge=1, le=1_000_000)] | None = None
+    nonconforming: Annotated[Count, Field(ge=0, le=1_000_000)] | None = None
     evidence: LongText
 
     @model_validator(mode="after")

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
-from api.schemas.common import BusinessDate, Strict, Text
+from api.schemas.common import BusinessDate, Count, Strict, Text
 
 Grade = Literal["five_star", "four_star", "three_star", "compliant"]
 CertificateStatus = Literal["valid", "suspended", "withdrawn", "expired"]
@@ -181,7 +181,7 @@ class RegisterChanges(BaseModel):
     next: int
 
 
-Months = Annotated[int, Field(ge=1, le=1200, description="months; the rules allow 6 in all")]
+Months = Annotated[Count, Field(ge=1, le=1200, description="months; the rules allow 6 in all")]
 
 
 class SuspensionIn(Strict):
@@ -240,6 +240,6 @@ class WithdrawalIn(Strict):
     reason: WithdrawalReason
     verified_on: BusinessDate
     effective_on: BusinessDate
-    recovered: bool = Field(
+    recovered: StrictBool = Field(
         default=False, description="the certificate was recovered; otherwise a public notice"
     )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from api.schemas.common import Strict, Text
+from api.schemas.common import Day, Strict, Text
 
 Role = Literal[
     "admin",
@@ -24,8 +23,8 @@ class CcaaRegistration(Strict):
     """A CCAA service-certification auditor registration (4.2.3)."""
 
     number: Text
-    valid_from: date
-    valid_until: date
+    valid_from: Day
+    valid_until: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
