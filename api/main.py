@@ -9,11 +9,13 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.deps import actor_of_token
 from api.errors import install_error_handlers
 from api.observability import install_observability
 from api.pages import page_routers, verify
 from api.pages.handlers import install_page_handlers
 from api.pages.templating import STATIC
+from api.request_limits import BodyLimits
 from api.routes import (
     appeals,
     applications,
@@ -86,7 +88,18 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
             app.state.metrics_broker = make_broker(settings)
         return app.state.metrics_broker
 
+    def authenticate(scope: Any, token: str) -> Any:
+        """The actor of a bearer token, for the body limits' check before the body."""
+        return actor_of_token(scope["app"].state.services, token)
+
     install_error_handlers(app)
+    app.add_middleware(
+        BodyLimits,
+        authenticate=authenticate,
+        command_bytes=settings.max_command_bytes,
+        upload_bytes=settings.max_upload_bytes,
+        form_upload_bytes=settings.max_form_upload_bytes,
+    )
     install_observability(app, broker)
     install_page_handlers(app)
     api = APIRouter(prefix=API_PREFIX)

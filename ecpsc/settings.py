@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     """Connections each PostgreSQL pool may open beyond those it keeps, under load."""
     postgres_connect_timeout: int = 5
     """Seconds a store call waits for a PostgreSQL connection before it counts as failed."""
+    max_command_bytes: int = 1024 * 1024
+    """The largest body of a JSON command or a form without files (larger: 413)."""
+    max_upload_bytes: int = 51 * 1024 * 1024
+    """The largest multipart upload to the API: one 50 MiB document and its envelope."""
+    max_form_upload_bytes: int = 201 * 1024 * 1024
+    """The largest staff-page form with files (several documents, each at most 50 MiB)."""
 
     @field_validator("daily_jobs", "projections", mode="before")
     @classmethod
