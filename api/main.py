@@ -37,6 +37,7 @@ from api.routes import (
     sweeps,
     watchlist,
 )
+from api.security_headers import SecurityHeaders, install_offline_docs
 from ecpsc.services import Services
 from ecpsc.settings import Settings
 from workers.broker import make_broker
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from a package's files, no CDN: install_offline_docs
+        redoc_url=None,
     )
     app.state.jobs = None
     app.state.metrics_broker = None
@@ -100,7 +103,9 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         upload_bytes=settings.max_upload_bytes,
         form_upload_bytes=settings.max_form_upload_bytes,
     )
+    app.add_middleware(SecurityHeaders)
     install_observability(app, broker)
+    install_offline_docs(app, app.title)
     install_page_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
     for module in (
