@@ -8,8 +8,8 @@ from uuid import UUID
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from domain.access_desk import AccessDesk
 from domain.credentials import new_token, token_digest
-from domain.desk import Desk
 from domain.errors import InvalidInput, RuleViolation
 from domain.people import AccountLocked, Actor, User
 from domain.sign_in_name import SignInName, normalized
@@ -39,7 +39,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SignInDesk(Desk):
+class SignInDesk(AccessDesk):
     """Commands of signing in to the staff web pages."""
 
     def set_password(self, user_id: UUID, sign_in_name: str, password: str, by: Actor) -> User:

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     """Connections each PostgreSQL pool may open beyond those it keeps, under load."""
     postgres_connect_timeout: int = 5
     """Seconds a store call waits for a PostgreSQL connection before it counts as failed."""
+    token_lifetime_days: int = 365
+    """How long a newly issued API token is accepted."""
     max_command_bytes: int = 1024 * 1024
     """The largest body of a JSON command or a form without files (larger: 413)."""
     max_upload_bytes: int = 51 * 1024 * 1024

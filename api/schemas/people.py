@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
@@ -59,6 +60,9 @@ class UserOut(BaseModel):
     ccaa_registration: CcaaRegistration | None = None
     email: str | None = None
     sign_in_name: str | None = None
+    active: bool = Field(default=True, description="false once deactivated: no token or "
+                         "session of theirs is accepted")
+    deactivated_at: datetime | None = None
     version: int
 
 
@@ -76,6 +80,8 @@ class UserCreated(UserOut):
     """A new staff member with their first token, shown once."""
 
     token: str
+    token_id: str = Field(description="names the token for its revocation; not a secret")
+    token_expires_at: datetime
 
 
 class TokenOut(BaseModel):
@@ -83,3 +89,28 @@ class TokenOut(BaseModel):
 
     user_id: str
     token: str
+    token_id: str = Field(description="names the token for its revocation; not a secret")
+    expires_at: datetime
+
+
+class DeactivationIn(Strict):
+    """Why a staff member's access ends."""
+
+    reason: Text
+
+
+class RevocationIn(Strict):
+    """Why a token is revoked."""
+
+    reason: Text | None = None
+
+
+class TokenState(BaseModel):
+    """A token as recorded (never the token itself)."""
+
+    token_id: str
+    user_id: str
+    expires_at: datetime
+    revoked: bool
+    revoked_at: datetime | None = None
+    reason: str | None = None
