@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -15,6 +15,7 @@ from api.observability import install_observability
 from api.pages import page_routers, verify
 from api.pages.handlers import install_page_handlers
 from api.pages.templating import STATIC
+from api.rate_limits import RateLimits, public_rate_limit
 from api.request_limits import BodyLimits
 from api.routes import (
     appeals,
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     )
     app.state.jobs = None
     app.state.metrics_broker = None
+    app.state.rate_limits = RateLimits(settings)
+    public = [Depends(public_rate_limit)]
 
     def broker() -> Any:
         """The broker whose queues /metrics reports: the embedded jobs', else the workers'."""
@@ -129,9 +132,9 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         integrity,
         retention,
     ):
-        api.include_router(module.router)
+        api.include_router(module.router, dependencies=public if module is register else None)
     app.include_router(api)
-    app.include_router(verify.router)
+    app.include_router(verify.router, dependencies=public)
     for router in page_routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

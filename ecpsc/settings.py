@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     """Seconds a store call waits for a PostgreSQL connection before it counts as failed."""
     token_lifetime_days: int = 365
     """How long a newly issued API token is accepted."""
+    sign_in_rate_limit: str = "30/minute"
+    """Sign-in attempts per client address (`limits` notation, e.g. `30/minute`; `off`)."""
+    public_rate_limit: str = "1200/minute"
+    """Requests to the public register search and /verify per client address (`off`)."""
+    rate_limit_exempt: str = "127.0.0.1,::1"
+    """Comma-separated addresses no rate limit applies to (local checks, benchmarks)."""
     max_command_bytes: int = 1024 * 1024
     """The largest body of a JSON command or a form without files (larger: 413)."""
     max_upload_bytes: int = 51 * 1024 * 1024
