@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, status
 
 from api.deps import Admin, BackOfficeDep, Staff
 from api.schemas.people import (
@@ -18,7 +19,8 @@ from api.schemas.people import (
     UserOut,
 )
 from domain.credentials import ApiToken, token_digest
-from domain.people import User
+from domain.errors import InvalidInput
+from domain.people import BOOTSTRAP_ADMIN_ID, User
 
 router = APIRouter(prefix="/users", tags=["people"])
 
@@ -119,9 +121,18 @@ def deactivate_user(
 
 @router.post("/{user_id}/password", response_model=UserOut)
 def set_password(
-    user_id: UUID, body: PasswordIn, backoffice: BackOfficeDep, actor: Admin
+    user_id: Annotated[str, Path(description=f"a user's id, or {BOOTSTRAP_ADMIN_ID}")],
+    body: PasswordIn,
+    backoffice: BackOfficeDep,
+    actor: Admin,
 ) -> UserOut:
-    """Give a staff member a sign-in name and password for the web pages."""
-    return user_out(
-        backoffice.set_password(user_id, body.sign_in_name, body.password, by=actor)
-    )
+    """Give a staff member a sign-in name and password for the web pages; `bootstrap-admin`
+    gives one to the bootstrap administrator (ECPSC_ADMIN_TOKEN)."""
+    if user_id == BOOTSTRAP_ADMIN_ID:
+        user = backoffice.set_bootstrap_admin_password(body.sign_in_name, body.password, actor)
+        return user_out(user)
+    try:
+        uid = UUID(user_id)
+    except ValueError:
+        raise InvalidInput("user_id", "须为用户编号 / not a user's id") from None
+    return user_out(backoffice.set_password(uid, body.sign_in_name, body.password, by=actor))
