@@ -7,6 +7,7 @@ import logging
 
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from api.pages.rendering import render_public
@@ -37,15 +38,56 @@ def _wants_a_page(request: Request) -> bool:
     )
 
 
+def _safe_text(value: object) -> str:
+    """Text that can be written as UTF-8 JSON (a lone surrogate becomes '?')."""
+    return str(value).encode("utf-8", "replace").decode("utf-8")
+
+
+def _safe_loc(part: object) -> str | int:
+    return part if isinstance(part, int) else _safe_text(part)
+
+
+def validation_problems(errors: object) -> list[dict[str, object]]:
+    """Pydantic's errors as the 422 lists them: where, what and why, never the input itself
+    (it may be a password, a NaN or a lone surrogate that JSON cannot carry)."""
+    problems: list[dict[str, object]] = []
+    for error in errors if isinstance(errors, list) else []:
+        problem: dict[str, object] = {
+            "loc": [_safe_loc(part) for part in error.get("loc", ())],
+            "msg": _safe_text(error.get("msg", "")),
+            "type": _safe_text(error.get("type", "value_error")),
+        }
+        ctx = error.get("ctx")
+        if isinstance(ctx, dict):
+            problem["ctx"] = {
+                _safe_text(key): value
+                if isinstance(value, int | bool) and not isinstance(value, float)
+                else _safe_text(value)
+                for key, value in ctx.items()
+            }
+        problems.append(problem)
+    return problems
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every domain error to the contract's answer."""
+
+    @app.exception_handler(RequestValidationError)
+    def _malformed(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": validation_problems(exc.errors())})
 
     @app.exception_handler(InvalidInput)
     def _invalid(_: Request, exc: InvalidInput) -> JSONResponse:
         return JSONResponse(
             status_code=422,
             content={
-                "detail": [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]
+                "detail": [
+                    {
+                        "loc": ["body", _safe_text(exc.field)],
+                        "msg": _safe_text(exc.message),
+                        "type": "value_error",
+                    }
+                ]
             },
         )
 

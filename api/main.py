@@ -5,16 +5,19 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.deps import actor_of_token
 from api.errors import install_error_handlers
 from api.observability import install_observability
 from api.openapi_contract import install_openapi_contract
 from api.pages import page_routers, verify
 from api.pages.handlers import install_page_handlers
 from api.pages.templating import STATIC
+from api.rate_limits import RateLimits, public_rate_limit
+from api.request_limits import BodyLimits
 from api.routes import (
     appeals,
     applications,
@@ -37,6 +40,7 @@ from api.routes import (
     sweeps,
     watchlist,
 )
+from api.security_headers import SecurityHeaders, install_offline_docs
 from ecpsc.services import Services
 from ecpsc.settings import Settings
 from workers.broker import make_broker
@@ -76,9 +80,13 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from a package's files, no CDN: install_offline_docs
+        redoc_url=None,
     )
     app.state.jobs = None
     app.state.metrics_broker = None
+    app.state.rate_limits = RateLimits(settings)
+    public = [Depends(public_rate_limit)]
 
     def broker() -> Any:
         """The broker whose queues /metrics reports: the embedded jobs', else the workers'."""
@@ -88,8 +96,21 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
             app.state.metrics_broker = make_broker(settings)
         return app.state.metrics_broker
 
+    def authenticate(scope: Any, token: str) -> Any:
+        """The actor of a bearer token, for the body limits' check before the body."""
+        return actor_of_token(scope["app"].state.services, token)
+
     install_error_handlers(app)
+    app.add_middleware(
+        BodyLimits,
+        authenticate=authenticate,
+        command_bytes=settings.max_command_bytes,
+        upload_bytes=settings.max_upload_bytes,
+        form_upload_bytes=settings.max_form_upload_bytes,
+    )
+    app.add_middleware(SecurityHeaders)
     install_observability(app, broker)
+    install_offline_docs(app, app.title)
     install_page_handlers(app)
     install_openapi_contract(app)
     api = APIRouter(prefix=API_PREFIX)
@@ -115,9 +136,9 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         retention,
         calendar,
     ):
-        api.include_router(module.router)
+        api.include_router(module.router, dependencies=public if module is register else None)
     app.include_router(api)
-    app.include_router(verify.router)
+    app.include_router(verify.router, dependencies=public)
     for router in page_routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -89,7 +89,8 @@ class BackOffice(CalendarDesk, SignInDesk):
         if email:
             user.record_email(email=email, by=by.id)
         token = new_token()
-        credential = ApiToken(digest=token_digest(token), user_id=str(user.id), by=by.id)
+        credential = ApiToken(digest=token_digest(token), user_id=str(user.id),
+                              expires_at=self.token_expiry(), by=by.id)
         self.save(user, credential)
         return user, token
 
@@ -97,7 +98,8 @@ class BackOffice(CalendarDesk, SignInDesk):
         """Issue another token to an existing user (shown once)."""
         user = self.get_user(user_id)
         token = new_token()
-        self.save(ApiToken(digest=token_digest(token), user_id=str(user.id), by=by.id))
+        self.save(ApiToken(digest=token_digest(token), user_id=str(user.id),
+                           expires_at=self.token_expiry(), by=by.id))
         return token
 
     def get_user(self, user_id: UUID) -> User:
@@ -107,7 +109,7 @@ class BackOffice(CalendarDesk, SignInDesk):
     def authenticate(self, token: str) -> Actor | None:
         """The actor behind a bearer token, or None when the token is unknown or revoked."""
         credential = self._find(ApiToken, ApiToken.create_id(token_digest(token)))
-        if credential is None or credential.revoked:
+        if credential is None or not self.token_accepted(credential):
             return None
         user = self._find(User, UUID(credential.user_id))
         if user is None or not user.active:

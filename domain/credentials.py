@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
+TOKEN_LIFETIME = timedelta(days=365)
+"""How long a token is accepted after it is issued, unless configured otherwise."""
 
 
 def new_token() -> str:
@@ -23,16 +28,33 @@ class ApiToken(Aggregate):
     """A bearer token issued to a user; only its digest is ever recorded."""
 
     class Issued(Aggregate.Created):
-        """A token was issued; only its digest is recorded."""
+        """A token was issued, accepted until `expires_at`; only its digest is recorded."""
 
+        class_version = 2
         digest: str
         user_id: str
+        expires_at: datetime
         by: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Tokens issued before expiries were recorded expire a year after issue."""
+            state["expires_at"] = state["timestamp"] + TOKEN_LIFETIME
 
     class Revoked(Aggregate.Event):
-        """The token was revoked."""
+        """The token was revoked: it is refused from `at` on."""
 
+        class_version = 2
+        reason: str
+        at: datetime
         by: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Revocations recorded before reasons were asked for: none given, at the record's
+            own time."""
+            state["reason"] = ""
+            state["at"] = state["timestamp"]
 
     @staticmethod
     def create_id(digest: str) -> UUID:
@@ -40,13 +62,20 @@ class ApiToken(Aggregate):
         return uuid5(NAMESPACE_URL, f"/api-tokens/{digest}")
 
     @event(Issued)
-    def __init__(self, digest: str, user_id: str, by: str) -> None:
+    def __init__(self, digest: str, user_id: str, expires_at: datetime, by: str) -> None:
         self.digest = digest
         self.user_id = user_id
+        self.expires_at = expires_at
         self.issued_by = by
         self.revoked = False
+        self.revocation: dict[str, Any] | None = None
 
     @event(Revoked)
-    def revoke(self, by: str) -> None:
+    def revoke(self, reason: str, at: datetime, by: str) -> None:
         """Stop accepting this token."""
         self.revoked = True
+        self.revocation = {"reason": reason, "at": at, "by": by}
+
+    def accepted_at(self, at: datetime) -> bool:
+        """Whether the token admits requests at that moment (not revoked, not expired)."""
+        return not self.revoked and at < self.expires_at

@@ -154,6 +154,20 @@ class User(Aggregate):
         """Whether sign-in is refused at that moment."""
         return self.locked_until is not None and at < self.locked_until
 
+    class Deactivated(Aggregate.Event):
+        """The staff member left or lost access: every token and session of theirs is refused
+        from `at` on, and they cannot sign in."""
+
+        reason: str
+        at: datetime
+        by: str
+
+    @event(Deactivated)
+    def deactivate(self, reason: str, at: datetime, by: str) -> None:
+        """Record the deactivation."""
+        self.active = False
+        self.deactivation = {"reason": reason, "at": at, "by": by}
+
     @property
     def user_id(self) -> UUID:
         """The user's id."""

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from domain.access_desk import AccessDesk
 from domain.credentials import new_token, token_digest
-from domain.desk import Desk
 from domain.errors import InvalidInput, RuleViolation
-from domain.people import AccountLocked, Actor, User
+from domain.people import (
+    LOCKOUT_PERIOD,
+    SIGN_IN_FAILURE_WINDOW,
+    SIGN_IN_FAILURES_BEFORE_LOCKOUT,
+    AccountLocked,
+    Actor,
+    User,
+)
 from domain.sign_in_name import SignInName, normalized
 from domain.staff_session import StaffSession
 
@@ -35,24 +42,46 @@ class SignInLocked(Exception):
         self.until = until
 
 
+BOOTSTRAP_ADMIN_USER_ID = uuid5(NAMESPACE_URL, "/users/bootstrap-admin")
+"""The staff record that lets the bootstrap administrator sign in to the staff pages."""
+UNKNOWN_NAMES_KEPT = 10_000
+"""At most this many unknown names' failures are remembered (the oldest are forgotten)."""
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SignInDesk(Desk):
+class UnknownNameLockouts:
+    """Failed sign-ins under names nobody has, counted as a user's are (same window, same
+    lockout), so a locked name and an unknown one get the same answer. In memory only: there
+    is no one to record them on."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, tuple[int, datetime, datetime | None]] = {}
+
+    def locked_until(self, name: str, at: datetime) -> datetime | None:
+        """When the name's lockout ends, if it is locked at that moment."""
+        _, _, until = self._failures.get(name, (0, at, None))
+        return until if until is not None and at < until else None
+
+    def fail(self, name: str, at: datetime) -> datetime | None:
+        """Count a failure; the end of the lockout when it is one too many."""
+        failures, last, _ = self._failures.pop(name, (0, at, None))
+        failures = failures + 1 if at - last <= SIGN_IN_FAILURE_WINDOW else 1
+        until = at + LOCKOUT_PERIOD if failures >= SIGN_IN_FAILURES_BEFORE_LOCKOUT else None
+        self._failures[name] = (0 if until else failures, at, until)
+        while len(self._failures) > UNKNOWN_NAMES_KEPT:
+            del self._failures[next(iter(self._failures))]
+        return until
+
+
+class SignInDesk(AccessDesk):
     """Commands of signing in to the staff web pages."""
 
     def set_password(self, user_id: UUID, sign_in_name: str, password: str, by: Actor) -> User:
         """Give a staff member a sign-in name and password (only its argon2 hash is kept)."""
-        name = sign_in_name.strip()
-        if not normalized(name):
-            raise InvalidInput("sign_in_name", "登录名不能为空 / the sign-in name is empty")
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise InvalidInput(
-                "password",
-                f"密码至少 {MIN_PASSWORD_LENGTH} 个字符 / "
-                f"a password has at least {MIN_PASSWORD_LENGTH} characters",
-            )
+        name = _checked(sign_in_name, password)
         user = self._get(User, user_id, "用户 / user")
         claim = self._find(SignInName, SignInName.create_id(name))
         if claim is not None and claim.user_id not in (None, str(user.id)):
@@ -88,7 +117,15 @@ class SignInDesk(Desk):
         claim = self._find(SignInName, SignInName.create_id(sign_in_name))
         user = self._find(User, UUID(claim.user_id)) if claim and claim.user_id else None
         if user is None or user.password_hash is None or not user.active:
+            unknown = self._unknown_names()
+            key = normalized(sign_in_name)
+            until = unknown.locked_until(key, at)
+            if until is not None:
+                raise SignInLocked(until)
             _verify(_DUMMY_HASH, password)
+            until = unknown.fail(key, at)
+            if until is not None:
+                raise SignInLocked(until)
             raise SignInRefused(sign_in_name)
         if user.is_locked(at):
             raise SignInLocked(user.locked_until)  # type: ignore[arg-type]
@@ -113,6 +150,27 @@ class SignInDesk(Desk):
         self.save(user, session)
         return secret, Actor(str(user.id), user.name, frozenset(user.roles))
 
+    def _unknown_names(self) -> UnknownNameLockouts:
+        lockouts: UnknownNameLockouts | None = self.__dict__.get("_unknown_name_lockouts")
+        if lockouts is None:
+            lockouts = self.__dict__["_unknown_name_lockouts"] = UnknownNameLockouts()
+        return lockouts
+
+    def set_bootstrap_admin_password(
+        self, sign_in_name: str, password: str, by: Actor
+    ) -> User:
+        """Let the bootstrap administrator (ECPSC_ADMIN_TOKEN) sign in to the staff pages: a
+        staff record of theirs, an admin, is registered at a fixed id the first time."""
+        _checked(sign_in_name, password)
+        if self._find(User, BOOTSTRAP_ADMIN_USER_ID) is None:
+            user = User._create(
+                User.Registered, id=BOOTSTRAP_ADMIN_USER_ID,
+                name="系统管理员 / bootstrap administrator", roles=["admin"],
+                ccaa_registration=None, by=by.id,
+            )  # fmt: skip
+            self.save(user)
+        return self.set_password(BOOTSTRAP_ADMIN_USER_ID, sign_in_name, password, by=by)
+
     def session_actor(self, secret: str, at: datetime | None = None) -> Actor | None:
         """The staff member whose open session the secret names, or None."""
         session = self._find(StaffSession, StaffSession.create_id(token_digest(secret)))
@@ -130,6 +188,20 @@ class SignInDesk(Desk):
             return
         session.end(at=at or _now(), by=session.user_id)
         self.save(session)
+
+
+def _checked(sign_in_name: str, password: str) -> str:
+    """The sign-in name, trimmed, once it and the password are acceptable (else 422)."""
+    name = sign_in_name.strip()
+    if not normalized(name):
+        raise InvalidInput("sign_in_name", "登录名不能为空 / the sign-in name is empty")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            "password",
+            f"密码至少 {MIN_PASSWORD_LENGTH} 个字符 / "
+            f"a password has at least {MIN_PASSWORD_LENGTH} characters",
+        )
+    return name
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -12,6 +12,7 @@ import typer
 from ecpsc.heartbeat import MAX_AGE_SECONDS, age, keep_beating
 from ecpsc.logs import configure_logging
 from ecpsc.settings import Settings
+from ecpsc.user_cli import user
 
 cli = typer.Typer(
     help="ECPSC back office (ZPIC-WF-20) / 商品售后服务评价认证后台", no_args_is_help=True
@@ -320,6 +321,9 @@ def demo_data(
         raise typer.Exit(code=2) from None
     for line in summary(report):
         typer.echo(line)
+
+
+cli.add_typer(user, name="user")  # ecpsc user revoke (ecpsc/user_cli.py)
 
 
 def main() -> None:

@@ -47,6 +47,20 @@ class Settings(BaseSettings):
     """Connections each PostgreSQL pool may open beyond those it keeps, under load."""
     postgres_connect_timeout: int = 5
     """Seconds a store call waits for a PostgreSQL connection before it counts as failed."""
+    token_lifetime_days: int = 365
+    """How long a newly issued API token is accepted."""
+    sign_in_rate_limit: str = "30/minute"
+    """Sign-in attempts per client address (`limits` notation, e.g. `30/minute`; `off`)."""
+    public_rate_limit: str = "1200/minute"
+    """Requests to the public register search and /verify per client address (`off`)."""
+    rate_limit_exempt: str = "127.0.0.1,::1"
+    """Comma-separated addresses no rate limit applies to (local checks, benchmarks)."""
+    max_command_bytes: int = 1024 * 1024
+    """The largest body of a JSON command or a form without files (larger: 413)."""
+    max_upload_bytes: int = 51 * 1024 * 1024
+    """The largest multipart upload to the API: one 50 MiB document and its envelope."""
+    max_form_upload_bytes: int = 201 * 1024 * 1024
+    """The largest staff-page form with files (several documents, each at most 50 MiB)."""
 
     @field_validator("daily_jobs", "projections", mode="before")
     @classmethod

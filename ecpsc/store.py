@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 import psycopg
 
@@ -183,6 +183,7 @@ def open_backoffice(settings: Settings) -> BackOffice:
     env = eventsourcing_env(settings)
     with schema_lock(env):
         backoffice = BackOffice(env=env, today=today_function(settings))
+        backoffice.token_lifetime = timedelta(days=settings.token_lifetime_days)
         try:
             fail_fast_snapshots(backoffice)
             protect_event_log(backoffice)

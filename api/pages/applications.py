@@ -233,7 +233,10 @@ def submit_application(page: FormPost) -> Response:
     def command() -> CertificationApplication:
         chosen = _read_uploads(page)
         raw = _application_input(page, sites)
-        body = ApplicationIn.model_validate({**raw, "documents": kept + _refs(chosen)})
+        # A form's numbers are text: lax here, strict for the JSON API.
+        body = ApplicationIn.model_validate(
+            {**raw, "documents": kept + _refs(chosen)}, strict=False
+        )
         _store(page, chosen)
         # Stored now: a refused submission keeps them, so they need not be chosen again.
         context["kept"] = [d.model_dump() for d in body.documents]

@@ -336,7 +336,8 @@ def record_finding(audit_id: str, page: FormPost) -> Response:
                 **finding,
                 "sampled": finding["sampled"] or None,
                 "nonconforming": finding["nonconforming"] or None,
-            }
+            },
+            strict=False,  # a form's numbers are text
         )
         page.services.backoffice.record_finding(
             audit.id,

@@ -186,7 +186,7 @@ def _act(
         return rejected(page, problem, "staff/certificate.html", **context)
 
     def run() -> None:
-        body = schema.model_validate(body_of(values))
+        body = schema.model_validate(body_of(values), strict=False)  # form numbers are text
         if form == "withdrawal" and values.get("confirm") != "yes":
             raise InvalidInput(
                 "confirm", "须勾选“我确认撤销”方可撤销证书 / tick “I confirm the withdrawal” first"

@@ -302,6 +302,10 @@ def _link(kind: str, aggregate_id: str, certificate_numbers: dict[str, str]) -> 
     return None
 
 
+APPELLANT_READERS = ("appeals_officer", "compliance_officer")
+"""Who may see the names of complainants and appellants (personal data)."""
+
+
 @router.get("/organizations/{uscc}", response_class=HTMLResponse)
 def organization(
     uscc: str, page: Page, kind: str = "", type: str = "", as_of: str = ""
@@ -314,6 +318,8 @@ def organization(
     certificates, certificate_total = _certificates(page, code)
     applications, application_total, (latest, documents) = _applications(page, code)
     appeals = _view(page, "appeals").of_organization(code, _today(page))
+    if not page.actor.has_any(*APPELLANT_READERS):  # personal data: not for every role
+        appeals = [{**row, "appellant_name": ""} for row in appeals]
     register_row = _view(page, "register").search(today=_today(page), uscc=code, limit=1)[0]
     known = latest is not None or register_row or appeals
     if not known and not _view(page, "organization_index").aggregates(code):

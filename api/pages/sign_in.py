@@ -22,6 +22,8 @@ from api.pages.session import (
     pre_session_secret,
     set_session_cookie,
 )
+from api.rate_limits import client_address
+from domain.rulebook.dates import CHINA_STANDARD_TIME
 from domain.sign_in_desk import SignInLocked, SignInRefused
 
 router = APIRouter(include_in_schema=False)
@@ -78,15 +80,24 @@ def sign_in(
             request, 403, next_url=next, sign_in_name=sign_in_name,
             message="表单已过期，请重试" if zh else "The form expired; please try again",
         )  # fmt: skip
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
+    wait = request.app.state.rate_limits.sign_in.retry_after(address)
+    if wait is not None:
+        answer = _form(
+            request, 429, next_url=next, sign_in_name=sign_in_name,
+            message=f"登录尝试过于频繁，请 {wait} 秒后再试" if zh
+            else f"Too many sign-in attempts from this address; retry in {wait} s",
+        )  # fmt: skip
+        answer.headers["Retry-After"] = str(wait)
+        return answer
     try:
         session, _ = services.backoffice.sign_in(sign_in_name, password, address)
     except SignInLocked as locked:
-        until = locked.until.astimezone().strftime("%H:%M")
+        until = locked.until.astimezone(CHINA_STANDARD_TIME).strftime("%Y-%m-%d %H:%M")
         return _form(
             request, 429, next_url=next, sign_in_name=sign_in_name,
-            message=f"账户已锁定至 {until}（连续输错密码）" if zh
-            else f"The account is locked until {until} (repeated wrong passwords)",
+            message=f"账户已锁定至北京时间 {until}（连续输错密码）" if zh
+            else f"The account is locked until {until} China time (repeated wrong passwords)",
         )  # fmt: skip
     except SignInRefused:
         return _form(

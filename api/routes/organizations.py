@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from api.deps import ServicesDep, require
+from api.schemas.common import EARLIEST_DAY, LATEST_DAY
 from domain.errors import InvalidInput
 from domain.people import Actor
 from domain.rulebook.dates import CHINA_STANDARD_TIME
@@ -35,13 +36,20 @@ def moment(as_of: str | None) -> datetime | None:
     try:
         if len(as_of) == 10:
             day = datetime.strptime(as_of, "%Y-%m-%d").date()
-            start = datetime.combine(day, time(0), tzinfo=CHINA_STANDARD_TIME)
-            return start + timedelta(days=1) - timedelta(microseconds=1)
-        parsed = datetime.fromisoformat(as_of)
+            parsed = datetime.combine(day, time(0), tzinfo=CHINA_STANDARD_TIME)
+        else:
+            parsed = datetime.fromisoformat(as_of)
     except ValueError:
         raise InvalidInput("as_of", "须为日期或带时区的时间 / a date or a timestamp") from None
     if parsed.tzinfo is None:
         raise InvalidInput("as_of", "时间须带时区 / a timestamp needs its UTC offset")
+    if not EARLIEST_DAY <= parsed.date() <= LATEST_DAY:
+        raise InvalidInput(
+            "as_of",
+            f"须在 {EARLIEST_DAY} 至 {LATEST_DAY} 之间 / between {EARLIEST_DAY} and {LATEST_DAY}",
+        )
+    if len(as_of) == 10:  # the whole day, through its end
+        return parsed + timedelta(days=1) - timedelta(microseconds=1)
     return parsed
 
 

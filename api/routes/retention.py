@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import IfMatch, ServicesDep, require
-from api.schemas.common import BusinessDate, LongText, Strict, Uscc
+from api.schemas.common import BusinessDate, Day, LongText, Strict, Uscc
 from domain.hold import LegalHold
 from domain.people import Actor
 from ecpsc.disposal import dispose
@@ -78,7 +78,7 @@ def hold_out(hold: LegalHold, response: Response) -> HoldOut:
 def retention(
     services: ServicesDep,
     actor: ComplianceOfficer,
-    as_of: Annotated[date | None, Query(description="default: today")] = None,
+    as_of: Annotated[Day | None, Query(description="default: today")] = None,
     uscc: Annotated[str | None, Query(min_length=18, max_length=18)] = None,
 ) -> list[dict[str, Any]]:
     """One row per organization and certification cycle (and per application never certified):

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from api.schemas.common import BusinessDate, Sha256, Strict, Text, Uscc, reject_unprintable
+from api.schemas.common import BusinessDate, Count, Sha256, Strict, Text, Uscc, reject_unprintable
 
 DocumentKind = Literal[
     "application_form", "legal_status", "multi_site_list", "licences", "documented_information"
@@ -120,7 +120,7 @@ class ApplicationIn(Strict):
 
     organization: Organization = Field(description="申请组织 / the applicant (4.1.1)")
     scope: Text = Field(description="申请认证范围 / the scope applied for (4.1.3)")
-    effective_headcount: int = Field(
+    effective_headcount: Count = Field(
         gt=0,
         le=10_000_000,
         description="有效人数 / effective headcount; sets the audit time (4.2.1)",

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from api.schemas.common import BusinessDate, LongText, Strict, Text
+from api.schemas.common import BusinessDate, Count, Day, LongText, Strict, Text
 
 AuditType = Literal["initial", "surveillance", "recertification", "supplementary"]
 Layer = Literal["service_management", "service_execution", "customer_feedback"]
@@ -75,8 +75,8 @@ class AuditIn(Strict):
         "recertification or supplementary audit is of (5, 6)",
     )
     type: AuditType = Field(description="审查类型 / the audit's type; sets its time (4.2.1.2)")
-    start_on: date = Field(description="首日 / the first audit day (4.2.4)")
-    end_on: date = Field(description="末日 / the last audit day (4.2.4)")
+    start_on: Day = Field(description="首日 / the first audit day (4.2.4)")
+    end_on: Day = Field(description="末日 / the last audit day (4.2.4)")
     team: list[TeamMemberIn] = Field(
         min_length=1,
         max_length=50,
@@ -102,7 +102,7 @@ class AuditIn(Strict):
         description="理由 / why the plan exceeds the required time, or the time the planner sets "
         "above 10,700 people (4.2.1)",
     )
-    effective_headcount: int | None = Field(
+    effective_headcount: Count | None = Field(
         default=None,
         ge=1,
         le=10_000_000,
@@ -147,10 +147,10 @@ class FindingIn(Strict):
         description="定性不符合扣全部分值；抽样按最差比例扣分 / a qualitative nonconformity loses "
         "the indicator's points; a sampled check deducts by its ratio (4.4.2.3)"
     )
-    sampled: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
+    sampled: Annotated[Count, Field(ge=1, le=1_000_000)] | None = Field(
         default=None, description="抽样数 / records sampled, for a sampled check (4.4.2.3)"
     )
-    nonconforming: Annotated[int, Field(ge=0, le=1_000_000)] | None = Field(
+    nonconforming: Annotated[Count, Field(ge=0, le=1_000_000)] | None = Field(
         default=None, description="不符合数 / of them nonconforming, for a sampled check (4.4.2.3)"
     )
     evidence: LongText = Field(description="证据 / what was seen (4.4.2.3)")

@@ -7,14 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import Strict, Text
+from api.schemas.common import Day, Strict, Text
 
 
 class HolidaySpan(Strict):
     """Days off in a row, as the notice lists them (e.g. 春节 2027-02-05 to 2027-02-11)."""
 
-    from_: date = Field(alias="from", description="first day off")
-    to: date = Field(description="last day off")
+    from_: Day = Field(alias="from", description="first day off")
+    to: Day = Field(description="last day off")
     name: Text = Field(description="假期名称，如 春节 / the holiday's name (§12)")
 
     model_config = ConfigDict(populate_by_name=True)
@@ -27,7 +27,7 @@ class CalendarNoticeIn(Strict):
     holidays: Annotated[list[HolidaySpan], Field(max_length=40)] = Field(
         description="放假的连续日期 / the spans of days off the notice sets (7.2.1, §12)"
     )
-    working_days: Annotated[list[date], Field(max_length=40)] = Field(
+    working_days: Annotated[list[Day], Field(max_length=40)] = Field(
         default_factory=list, description="make-up working days (调休上班), weekends that work"
     )
 

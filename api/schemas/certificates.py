@@ -6,9 +6,9 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from api.schemas.common import BusinessDate, Strict, Text
+from api.schemas.common import BusinessDate, Count, Strict, Text
 
 Grade = Literal["five_star", "four_star", "three_star", "compliant"]
 CertificateStatus = Literal["valid", "suspended", "withdrawn", "expired"]
@@ -208,7 +208,7 @@ class RegisterChanges(BaseModel):
     next: int
 
 
-Months = Annotated[int, Field(ge=1, le=1200, description="months; the rules allow 6 in all")]
+Months = Annotated[Count, Field(ge=1, le=1200, description="months; the rules allow 6 in all")]
 
 
 class SuspensionIn(Strict):
@@ -356,6 +356,6 @@ class WithdrawalIn(Strict):
     effective_on: BusinessDate = Field(
         description="生效日期；撤销是最终的 / the day it takes effect; withdrawal is final (7.3)"
     )
-    recovered: bool = Field(
+    recovered: StrictBool = Field(
         default=False, description="the certificate was recovered; otherwise a public notice"
     )

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic import Strict as StrictType
 
 from domain.uscc import uscc_problem
 
@@ -55,7 +63,47 @@ Uscc = Annotated[
     AfterValidator(_uscc),
 ]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"), AfterValidator(_sha256)]
-BusinessDate = Annotated[date, Field(description="YYYY-MM-DD, not after today (UTC+8)")]
+EARLIEST_DAY = date(1949, 10, 1)
+"""No record of this body can be dated before the People's Republic was founded."""
+LATEST_DAY = date(2099, 12, 31)
+"""Beyond any certificate, registration or retention period this back office deals in."""
+_WRITTEN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def written_day(value: object) -> object:
+    """Only a `YYYY-MM-DD` string (or a date) is a day: not a number of seconds, not a time."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _WRITTEN_DAY.match(value.strip()):
+        return value.strip()
+    raise ValueError("须为 YYYY-MM-DD 格式的日期 / a date written YYYY-MM-DD")
+
+
+def plausible_day(value: date) -> date:
+    """Refuse days before 1949-10-01 or after 2099-12-31: a typing slip, not a record."""
+    if value < EARLIEST_DAY:
+        raise ValueError(
+            f"日期不得早于 {EARLIEST_DAY} / a date before {EARLIEST_DAY} is not plausible"
+        )
+    if value > LATEST_DAY:
+        raise ValueError(f"日期不得晚于 {LATEST_DAY} / a date after {LATEST_DAY} is not plausible")
+    return value
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(written_day),
+    AfterValidator(plausible_day),
+    Field(description=f"YYYY-MM-DD, from {EARLIEST_DAY} to {LATEST_DAY}"),
+]
+BusinessDate = Annotated[
+    date,
+    BeforeValidator(written_day),
+    AfterValidator(plausible_day),
+    Field(description="YYYY-MM-DD, not after today (UTC+8)"),
+]
+Count = Annotated[int, StrictType()]
+"""A whole number written as a JSON number: not "300", not true, not 300.0."""
 
 
 class Strict(BaseModel):

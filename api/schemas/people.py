@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from api.schemas.common import Strict, Text
+from api.schemas.common import Day, Strict, Text
 
 Role = Literal[
     "admin",
@@ -24,8 +24,8 @@ class CcaaRegistration(Strict):
     """A CCAA service-certification auditor registration (4.2.3)."""
 
     number: Text = Field(description="CCAA 注册编号 / the registration's number (4.2.3)")
-    valid_from: date = Field(description="有效期起 / first day it is valid (4.2.3)")
-    valid_until: date = Field(
+    valid_from: Day = Field(description="有效期起 / first day it is valid (4.2.3)")
+    valid_until: Day = Field(
         description="有效期止 / last day it is valid; a leader's must cover every audit day (4.2.3)"
     )
 
@@ -87,6 +87,9 @@ class UserOut(BaseModel):
     ccaa_registration: CcaaRegistration | None = None
     email: str | None = None
     sign_in_name: str | None = None
+    active: bool = Field(default=True, description="false once deactivated: no token or "
+                         "session of theirs is accepted")
+    deactivated_at: datetime | None = None
     version: int
 
 
@@ -113,6 +116,8 @@ class UserCreated(UserOut):
     """A new staff member with their first token, shown once."""
 
     token: str
+    token_id: str = Field(description="names the token for its revocation; not a secret")
+    token_expires_at: datetime
 
 
 class TokenOut(BaseModel):
@@ -120,3 +125,28 @@ class TokenOut(BaseModel):
 
     user_id: str
     token: str
+    token_id: str = Field(description="names the token for its revocation; not a secret")
+    expires_at: datetime
+
+
+class DeactivationIn(Strict):
+    """Why a staff member's access ends."""
+
+    reason: Text
+
+
+class RevocationIn(Strict):
+    """Why a token is revoked."""
+
+    reason: Text | None = None
+
+
+class TokenState(BaseModel):
+    """A token as recorded (never the token itself)."""
+
+    token_id: str
+    user_id: str
+    expires_at: datetime
+    revoked: bool
+    revoked_at: datetime | None = None
+    reason: str | None = None

@@ -94,15 +94,18 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         {"name": "张三", "roles": ["intake", "planner"], "ccaa_registration": CCAA,
          "registered_by": "bootstrap-admin", "active": True},
     )
+    expires_at = bo.get_token(user.id, token_id).expires_at
     cases["ApiToken.Issued"] = Case(
         "domain.credentials:ApiToken.Issued", token_id, 1,
         {"originator_topic": "domain.credentials:ApiToken", "digest": digest,
-         "user_id": str(user.id), "by": "bootstrap-admin"},
-        {"digest": digest, "user_id": str(user.id), "by": "bootstrap-admin"},
+         "user_id": str(user.id), "expires_at": moment(expires_at), "by": "bootstrap-admin",
+         "class_version": 2},
+        {"digest": digest, "user_id": str(user.id), "expires_at": expires_at,
+         "by": "bootstrap-admin"},
         lambda t: {"digest": t.digest, "user_id": t.user_id, "issued_by": t.issued_by,
-                   "revoked": t.revoked},
+                   "revoked": t.revoked, "expires_at": t.expires_at},
         {"digest": digest, "user_id": str(user.id), "issued_by": "bootstrap-admin",
-         "revoked": False},
+         "revoked": False, "expires_at": expires_at},
     )
     officer, _ = bo.register_user("申诉专员", ["appeals_officer"], None, admin,
                                   email="appeals@ecpsc.example.cn")
@@ -113,16 +116,27 @@ def history() -> tuple[BackOffice, dict[str, Case]]:
         lambda u: {"email": u.email, "version": u.version},
         {"email": "appeals@ecpsc.example.cn", "version": 2},
     )
-    # The back office has no revoke command yet: revoke through the aggregate and save.
-    credential = bo.repository.get(token_id)
-    credential.revoke(by=admin.id)
-    bo.save(credential)
+    revoked_at = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+    bo.revoke_token(user.id, token_id, "泄露 / leaked", admin, at=revoked_at)
     cases["ApiToken.Revoked"] = Case(
         "domain.credentials:ApiToken.Revoked", token_id, 2,
-        {"by": "bootstrap-admin"},
-        {"by": "bootstrap-admin"},
-        lambda t: {"revoked": t.revoked},
-        {"revoked": True},
+        {"reason": "泄露 / leaked", "at": moment(revoked_at), "by": "bootstrap-admin",
+         "class_version": 2},
+        {"reason": "泄露 / leaked", "at": revoked_at, "by": "bootstrap-admin"},
+        lambda t: {"revoked": t.revoked, "revocation": t.revocation},
+        {"revoked": True,
+         "revocation": {"reason": "泄露 / leaked", "at": revoked_at, "by": "bootstrap-admin"}},
+    )
+    leaver, _ = bo.register_user("离职者", ["auditor"], None, admin)
+    left_at = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+    bo.deactivate_user(leaver.id, "离职 / left the company", admin, at=left_at)
+    cases["User.Deactivated"] = Case(
+        "domain.people:User.Deactivated", leaver.id, 2,
+        {"reason": "离职 / left the company", "at": moment(left_at), "by": "bootstrap-admin"},
+        {"reason": "离职 / left the company", "at": left_at, "by": "bootstrap-admin"},
+        lambda u: {"active": u.active, "deactivation": u.deactivation},
+        {"active": False, "deactivation": {"reason": "离职 / left the company", "at": left_at,
+                                           "by": "bootstrap-admin"}},
     )
 
     # sign-in: a password, a session and its end, failures up to a lockout, a name moved on
@@ -352,6 +366,7 @@ CASES = (
     "User.EmailRecorded",
     "ApiToken.Issued",
     "ApiToken.Revoked",
+    "User.Deactivated",
     "User.PasswordSet",
     "User.SignedIn",
     "User.SignInFailed",

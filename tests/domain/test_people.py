@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -10,9 +10,10 @@ import pytest
 from domain.application import CertificationApplication
 from domain.backoffice import BackOffice
 from domain.credentials import ApiToken, token_digest
-from domain.errors import NotFound
+from domain.errors import NotFound, RuleViolation
 from domain.people import BOOTSTRAP_ADMIN_ID, User
 from domain.rulebook.version import RULEBOOK_VERSION
+from domain.sign_in_desk import SignInRefused
 from tests.domain.support import submit
 
 CCAA = {"number": "2026-N1SC-1234567", "valid_from": date(2025, 1, 1),
@@ -93,13 +94,45 @@ def test_unknown_token_authenticates_nobody(bo: BackOffice, token: str) -> None:
 def test_revoked_token_authenticates_nobody(bo: BackOffice) -> None:
     # given a registered user's token, revoked
     admin = bo.bootstrap_admin()
-    _, token = bo.register_user("张三", ["intake"], None, admin)
-    credential = bo.repository.get(ApiToken.create_id(token_digest(token)))
-    credential.revoke(by=admin.id)
-    bo.save(credential)
+    user, token = bo.register_user("张三", ["intake"], None, admin)
+    bo.revoke_token(user.id, ApiToken.create_id(token_digest(token)), "离职 / left", admin)
     # when it is presented
     # then nobody is authenticated
     assert bo.authenticate(token) is None
+
+
+def test_a_token_expires_after_its_lifetime(bo: BackOffice) -> None:
+    # given tokens issued with a lifetime of one day, one issued two days ago
+    admin = bo.bootstrap_admin()
+    bo.token_lifetime = timedelta(days=1)
+    user, fresh = bo.register_user("张三", ["intake"], None, admin)
+    credential = bo.get_token(user.id, ApiToken.create_id(token_digest(fresh)))
+    now = datetime.now(UTC)
+    # when the fresh one is presented, and its record is looked at two days on
+    # then the fresh one is accepted, and expires a day after issue
+    assert bo.authenticate(fresh) is not None
+    assert now < credential.expires_at <= now + timedelta(days=1)
+    assert not bo.token_accepted(credential, at=now + timedelta(days=2))
+
+
+def test_a_deactivated_user_is_refused_every_token_and_session(bo: BackOffice) -> None:
+    # given a staff member with two tokens and an open web session
+    admin = bo.bootstrap_admin()
+    user, token = bo.register_user("张三", ["intake"], None, admin)
+    second = bo.issue_token(user.id, admin)
+    bo.set_password(user.id, "zhangsan", "a long password", admin)
+    secret, _ = bo.sign_in("zhangsan", "a long password", "127.0.0.1")
+    assert bo.session_actor(secret) is not None
+    # when an admin deactivates them
+    bo.deactivate_user(user.id, "离职 / left the company", admin)
+    # then no token, no session and no sign-in is accepted; a second deactivation is refused
+    assert bo.authenticate(token) is None
+    assert bo.authenticate(second) is None
+    assert bo.session_actor(secret) is None
+    with pytest.raises(SignInRefused):
+        bo.sign_in("zhangsan", "a long password", "127.0.0.1")
+    with pytest.raises(RuleViolation):
+        bo.deactivate_user(user.id, "again", admin)
 
 
 def test_only_the_tokens_digest_is_stored(bo: BackOffice) -> None:
