@@ -116,6 +116,10 @@ POST /api/v1/users/{user_id}/tokens
     签发令牌 / Issue another token to a staff member
 POST /api/v1/users/{user_id}/password
     设置登录密码 / Set a staff member's sign-in password
+POST /api/v1/users/{user_id}/tokens/{token_id}/revocation
+    吊销令牌 / Revoke one of a staff member's tokens (11)
+POST /api/v1/users/{user_id}/deactivation
+    停用员工 / Deactivate a staff member: every token and session stops at once (11)
 POST /api/v1/documents
     上传文件 / Upload a document, stored by its SHA-256
 GET /api/v1/documents/{sha256}

@@ -29,6 +29,22 @@ page
     页码，从 1 开始 / the page number, from 1
 page_size
     每页条数 / entries per page
+TokenOut.expires_at
+    令牌到期时间 / when the token stops working (11)
+TokenState.token_id
+    令牌编号 / the token's id
+TokenState.expires_at
+    令牌到期时间 / when the token stops working (11)
+TokenState.revoked
+    是否已吊销 / whether the token was revoked (11)
+TokenState.revoked_at
+    吊销时间 / when it was revoked
+UserCreated.deactivated_at
+    停用时间，未停用为空 / when the staff member was deactivated; none while active (11)
+UserCreated.token_expires_at
+    令牌到期时间 / when the token shown stops working (11)
+UserOut.deactivated_at
+    停用时间，未停用为空 / when the staff member was deactivated; none while active (11)
 CalendarDay.day
     日期 / the day
 CalendarDay.working

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Body, Path, status
 
 from api.deps import Admin, BackOfficeDep, Staff
 from api.schemas.people import (
@@ -103,10 +103,10 @@ def revoke_token(
     token_id: UUID,
     backoffice: BackOfficeDep,
     actor: Admin,
-    body: RevocationIn | None = None,
+    body: Annotated[RevocationIn, Body()] = RevocationIn(),
 ) -> TokenState:
     """Revoke one of a staff member's tokens: every later use of it is answered 401."""
-    reason = body.reason if body and body.reason else ""
+    reason = body.reason or ""
     return token_state(backoffice.revoke_token(user_id, token_id, reason, by=actor))
 
 

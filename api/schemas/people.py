@@ -132,13 +132,19 @@ class TokenOut(BaseModel):
 class DeactivationIn(Strict):
     """Why a staff member's access ends."""
 
-    reason: Text
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "已离职 / left"}]})
+
+    reason: Text = Field(description="停用理由 / why their access ends (11)")
 
 
 class RevocationIn(Strict):
     """Why a token is revoked."""
 
-    reason: Text | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "令牌遗失 / the token was lost"}]}
+    )
+
+    reason: Text | None = Field(default=None, description="吊销理由 / why it is revoked (11)")
 
 
 class TokenState(BaseModel):
