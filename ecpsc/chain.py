@@ -271,18 +271,21 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
 @dataclass(frozen=True)
 class ChainReport:
-    """What a verification found: how far it checked, the head, and the first broken link."""
+    """What a verification found: how far it checked, the head, the first broken link, and
+    every problem found (a broken link, a disposal listing the log does not record, a snapshot
+    that disagrees with its events, a checkpoint the log no longer extends)."""
 
     checked: int
     head: str
     last_notification_id: int | None
     broken_at: int | None = None
     problem: str | None = None
+    findings: tuple[str, ...] = ()
 
     @property
     def intact(self) -> bool:
-        """Whether every link held."""
-        return self.broken_at is None
+        """Whether everything held."""
+        return self.broken_at is None and self.problem is None
 
 
 @dataclass(frozen=True)
@@ -320,7 +323,11 @@ def verify_links(rows: Iterator[StoredLink], disposed: set[tuple[str, int]]) -> 
                 checked, previous, last, n, f"事件 {n} 已被删除 / event {n} was removed"
             )
         assert row.originator_version is not None and row.topic is not None
-        identity = (str(UUID(row.originator_id)), row.originator_version)
+        try:
+            identity = (str(UUID(row.originator_id)), row.originator_version)
+        except ValueError:
+            problem = f"事件 {n} 的标识被改动 / event {n}'s identity was edited"
+            return ChainReport(checked, previous, last, n, problem)
         digest = state_digest(row.state)
         if digest != row.state_digest and identity not in disposed:
             return ChainReport(

@@ -157,8 +157,12 @@ def verify(
     finally:
         backoffice.close()
     if not report.intact:
-        typer.echo(f"BROKEN at notification {report.broken_at}: {report.problem}", err=True)
-        typer.echo(f"{report.checked} event(s) verified before it", err=True)
+        if report.broken_at is not None:
+            typer.echo(f"BROKEN at notification {report.broken_at}: {report.problem}", err=True)
+            typer.echo(f"{report.checked} event(s) verified before it", err=True)
+        for finding in report.findings or (report.problem,):
+            if report.broken_at is None or finding != report.problem:
+                typer.echo(f"BROKEN: {finding}", err=True)
         raise typer.Exit(code=1)
     typer.echo(
         f"intact: {report.checked} event(s), head {report.head} "

@@ -45,5 +45,6 @@ def run_verification(services: ServicesDep, actor: Auditor) -> dict[str, Any]:
         "checked": report.checked,
         "broken_at": report.broken_at,
         "problem": report.problem,
+        "findings": list(report.findings),
         **_state(services),
     }
