@@ -2,7 +2,8 @@
 
 Beside the chain itself a verification checks what could unlock or stand in for events: every
 listing of a disposed event must belong to a disposal the log records (10.2), and every
-snapshot left in the database must agree with the replay of the events it summarises.
+snapshot left in the database must agree with the replay of the events it summarises (the
+application itself reads none: ecpsc.snapshots).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.backoffice import BackOffice
 from domain.disposal import Disposal
 from ecpsc.chain import ChainReport, StoredLink, stored_links, verify_links
+from ecpsc.snapshots import disagreeing_snapshots
 
 
 def _anchored(
@@ -93,7 +95,7 @@ def verify(backoffice: BackOffice, by: str, record: bool = True) -> ChainReport:
             problem=f"链接 {anchor[0]} 与上次校验记录的链头不符 / link {anchor[0]} is not the "
             "head the last verification recorded: the chain was rewritten",
         )
-    report = with_findings(report, problems)
+    report = with_findings(report, problems + disagreeing_snapshots(backoffice))
     if record:
         backoffice.record_verification(
             checked=report.checked,

@@ -12,6 +12,7 @@ from domain.backoffice import BackOffice
 from ecpsc.chain import CHAIN_TABLE
 from ecpsc.outage import fail_fast_snapshots
 from ecpsc.settings import Settings
+from ecpsc.snapshots import keep_snapshots_in_memory
 from projections.registry import PROJECTIONS
 
 SQLITE_RECORDER_TOPIC = "ecpsc.chain:ChainedSQLiteApplicationRecorder"
@@ -218,6 +219,7 @@ def open_backoffice(settings: Settings) -> BackOffice:
         backoffice = BackOffice(env=env, today=today_function(settings))
         try:
             fail_fast_snapshots(backoffice)
+            keep_snapshots_in_memory(backoffice)
             protect_event_log(backoffice)
         except BaseException:
             backoffice.close()

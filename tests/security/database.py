@@ -33,6 +33,12 @@ class DatabaseWriter:
         table = self.recorder.events_table_name
         return f'"{table}"' if self.postgres else table
 
+    @property
+    def snapshots(self) -> str:
+        """The library's snapshots table, as SQL names it."""
+        table = self.recorder.events_table_name.removesuffix("_events") + "_snapshots"
+        return f'"{table}"' if self.postgres else table
+
     def key(self, aggregate_id: UUID) -> Any:
         """An originator id as the events table holds it."""
         return aggregate_id if self.postgres else aggregate_id.hex
