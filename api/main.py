@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     ):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(integrity.well_known)
     app.include_router(verify.router)
     for router in page_routers():
         app.include_router(router)

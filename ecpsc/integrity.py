@@ -8,7 +8,7 @@ application itself reads none: ecpsc.snapshots).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 from uuid import UUID
@@ -18,16 +18,18 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.backoffice import BackOffice
 from domain.disposal import Disposal
 from ecpsc.chain import ChainReport, StoredLink, stored_links, verify_links
+from ecpsc.checkpoints import describe, malformed, signature_problem, signed_checkpoints
+from ecpsc.signing import PublicKey
 from ecpsc.snapshots import disagreeing_snapshots
 
 
 def _anchored(
-    rows: Iterator[StoredLink], anchor: tuple[int, str] | None, found: list[str]
+    rows: Iterator[StoredLink], watched: set[int], found: dict[int, str]
 ) -> Iterator[StoredLink]:
-    """Pass the rows through, noting whether the last verified head is still where it was."""
+    """Pass the rows through, noting the stored link at each watched position."""
     for row in rows:
-        if anchor is not None and row.notification_id == anchor[0]:
-            found.append(row.hash or "")
+        if row.notification_id in watched:
+            found[row.notification_id] = row.hash or ""
         yield row
 
 
@@ -78,23 +80,41 @@ def disposed(backoffice: BackOffice) -> set[tuple[str, int]]:
     return disposed_and_unrecorded(backoffice)[0]
 
 
-def verify(backoffice: BackOffice, by: str, record: bool = True) -> ChainReport:
+def verify(
+    backoffice: BackOffice,
+    by: str,
+    record: bool = True,
+    checkpoints: Sequence[Any] = (),
+    keys: Sequence[PublicKey] = (),
+) -> ChainReport:
     """Recompute the whole chain from the stored events; a rewritten chain is caught too, when
-    the head an earlier verification recorded is no longer at its place."""
+    the head an earlier verification recorded is no longer at its place, or when the log no
+    longer extends a signed checkpoint: those given (a witness's copies, checked with `keys`)
+    and those the log holds."""
     log = backoffice.integrity_log()
     anchor = None
     if log is not None and log.last_intact and log.last_intact["last_notification_id"]:
         anchor = (int(log.last_intact["last_notification_id"]), str(log.last_intact["head"]))  # type: ignore[call-overload]
-    found: list[str] = []
+    held = [c for _, c in signed_checkpoints(backoffice)]
+    given = list(checkpoints)
+    watched = {c["position"] for c in [*given, *held] if malformed(c) is None}
+    if anchor is not None:
+        watched.add(anchor[0])
+    found: dict[int, str] = {}
     recorded, problems = disposed_and_unrecorded(backoffice)
-    report = verify_links(_anchored(stored_links(backoffice.recorder), anchor, found), recorded)
-    if report.intact and anchor is not None and found != [anchor[1]]:
+    report = verify_links(_anchored(stored_links(backoffice.recorder), watched, found), recorded)
+    if report.intact and anchor is not None and found.get(anchor[0]) != anchor[1]:
         report = replace(
             report,
             broken_at=anchor[0],
             problem=f"链接 {anchor[0]} 与上次校验记录的链头不符 / link {anchor[0]} is not the "
             "head the last verification recorded: the chain was rewritten",
         )
+    checked = [
+        *(_checkpoint_problem(c, report, found, keys) for c in given),
+        *(_checkpoint_problem(c, report, found, keys, held=True) for c in held),
+    ]
+    problems = [p for p in checked if p is not None] + problems
     report = with_findings(report, problems + disagreeing_snapshots(backoffice))
     if record:
         backoffice.record_verification(
@@ -107,6 +127,41 @@ def verify(backoffice: BackOffice, by: str, record: bool = True) -> ChainReport:
             by=by,
         )
     return report
+
+
+def _checkpoint_problem(
+    checkpoint: Any,
+    report: ChainReport,
+    found: dict[int, str],
+    keys: Sequence[PublicKey],
+    held: bool = False,
+) -> str | None:
+    """Why the log does not extend a signed checkpoint, or None when it does."""
+    name = describe(checkpoint)
+    where = "日志所存" if held else "所给"
+    problem = malformed(checkpoint)
+    if problem is None and (keys or not held):
+        problem = signature_problem(checkpoint, keys)
+    if problem is None:
+        position, head = checkpoint["position"], checkpoint["head"]
+        reached = report.last_notification_id or 0
+        if position > reached and (report.broken_at is None or report.broken_at > position):
+            problem = (
+                f"日志未达到位置 {position} / the log does not reach position {position}"
+            )
+        elif report.broken_at is not None and report.broken_at <= position:
+            problem = (
+                f"链接 {report.broken_at} 在检查点之前断开 / the chain breaks at "
+                f"{report.broken_at}, before the checkpoint"
+            )
+        elif found.get(position) != head:
+            problem = (
+                f"位置 {position} 的链头已不同：链被改写 / the log at position {position} "
+                "has another head: the chain was rewritten"
+            )
+    if problem is None:
+        return None
+    return f"{where}检查点不成立 / {name} does not hold: {problem}"
 
 
 def with_findings(report: ChainReport, problems: list[str]) -> ChainReport:

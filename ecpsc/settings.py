@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     """Connections each PostgreSQL pool may open beyond those it keeps, under load."""
     postgres_connect_timeout: int = 5
     """Seconds a store call waits for a PostgreSQL connection before it counts as failed."""
+    signing_key: str | None = None
+    """The certification body's Ed25519 private key, PEM text (ecpsc.signing)."""
+    signing_key_file: Path | None = None
+    """A PEM file holding it (default: `ecpsc-signing-key.pem` beside the embedded store, or
+    in `var/`, generated on first start with mode 0600)."""
+    signing_previous_keys: str | None = None
+    """PEM files of earlier keys, comma-separated: their public keys stay published."""
 
     @field_validator("daily_jobs", "projections", mode="before")
     @classmethod
