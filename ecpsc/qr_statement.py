@@ -11,6 +11,7 @@ signature base64url without padding) and the signature covering `statement_messa
 from __future__ import annotations
 
 import binascii
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +20,9 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from domain.rulebook.scoring import GRADE_NAMES
 from ecpsc.settings import Settings
-from ecpsc.signing import PublicKey, SigningKey, signing_key, unb64
+from ecpsc.signing import PublicKey, SigningKey, SigningKeyUnavailable, signing_key, unb64
+
+log = logging.getLogger(__name__)
 
 STATEMENT_FORM = "ecpsc-certificate-v1"
 VERSION = "1"
@@ -44,19 +47,26 @@ def make_statement(
     return ".".join([VERSION, *parts, encoded])
 
 
-def qr_address(settings: Settings, certificate: Any) -> str:
+def signed_qr_address(settings: Settings, certificate: Any) -> str:
     """The address a certificate's QR code holds: its verification page with the signed
-    statement of what is printed."""
+    statement of what is printed (the page alone when the key cannot be read, said in the
+    log)."""
+    base = f"{settings.public_url.rstrip('/')}/verify/{quote(certificate.number)}"
+    try:
+        key = signing_key(settings)
+    except SigningKeyUnavailable as error:
+        log.error("certificate %s printed without a signed statement: %s", certificate.number,
+                  error)  # fmt: skip
+        return base
     statement = make_statement(
         certificate.number,
         str(certificate.organization.get("uscc") or ""),
         certificate.grade,
         certificate.issued_on,
         certificate.expires_on,
-        signing_key(settings),
+        key,
     )
-    base = settings.public_url.rstrip("/")
-    return f"{base}/verify/{quote(certificate.number)}?s={statement}"
+    return f"{base}?s={statement}"
 
 
 @dataclass
