@@ -148,7 +148,9 @@ def verify_integrity() -> None:
         log.error("hash chain broken at %s: %s", report.broken_at, report.problem)
 
 
-@dramatiq.actor(queue_name=DEADLINES_QUEUE, max_retries=3, min_backoff=60_000)
+@dramatiq.actor(
+    queue_name=DEADLINES_QUEUE, max_retries=3, min_backoff=60_000, time_limit=6 * HOUR_MS
+)
 def sign_daily_checkpoint() -> None:
     """Sign the day's checkpoint of the event log, unless one was signed today (issue 20)."""
     from domain.errors import RuleViolation

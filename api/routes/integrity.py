@@ -29,6 +29,7 @@ def _state(services: Any) -> dict[str, Any]:
         "last_verification": None if log is None else log.last,
         "last_intact_verification": None if log is None else log.last_intact,
         "verified_at": None if log is None else log.modified_on.isoformat(),
+        "latest_checkpoint": checkpoints.latest(backoffice),
     }
 
 

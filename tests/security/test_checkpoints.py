@@ -75,6 +75,8 @@ def test_a_checkpoint_is_signed_published_and_in_the_change_feed(
     assert signed["key_id"] == key["key_id"] and signed["position"] >= 6
     latest = client.get(f"{API}/integrity/checkpoints/latest")
     assert latest.status_code == 200 and latest.json() == signed
+    state = client.get(f"{API}/integrity", headers=admin_headers).json()
+    assert state["latest_checkpoint"] == signed
     listed = client.get(f"{API}/integrity/checkpoints", params={"after": 0}).json()
     assert listed == {"items": [signed], "next": signed["position"]}
     assert client.get(
