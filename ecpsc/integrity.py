@@ -8,12 +8,10 @@ application itself reads none: ecpsc.snapshots).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
-
-from eventsourcing.application import AggregateNotFoundError
 
 from domain.backoffice import BackOffice
 from domain.disposal import Disposal
@@ -21,6 +19,8 @@ from ecpsc.chain import ChainReport, StoredLink, stored_links, verify_links
 from ecpsc.checkpoints import describe, malformed, signature_problem, signed_checkpoints
 from ecpsc.signing import PublicKey
 from ecpsc.snapshots import disagreeing_snapshots
+
+T = TypeVar("T")
 
 
 def _anchored(
@@ -37,14 +37,14 @@ def _taken_by(backoffice: BackOffice, disposal_id: str) -> set[tuple[str, int]] 
     """The events a disposal the log records took, or None when the log records no such one."""
     try:
         disposal: Any = backoffice.repository.get(UUID(disposal_id))
-    except (ValueError, AggregateNotFoundError):
+        if not isinstance(disposal, Disposal):
+            return None
+        taken: set[tuple[str, int]] = set()
+        for record in disposal.records:
+            for version in range(1, int(record["versions"]) + 1):
+                taken.add((str(UUID(record["aggregate_id"])), version))
+    except Exception:  # not found, not a uuid, or planted events that cannot be read
         return None
-    if not isinstance(disposal, Disposal):
-        return None
-    taken: set[tuple[str, int]] = set()
-    for record in disposal.records:
-        for version in range(1, int(record["versions"]) + 1):
-            taken.add((str(UUID(record["aggregate_id"])), version))
     return taken
 
 
@@ -91,11 +91,13 @@ def verify(
     the head an earlier verification recorded is no longer at its place, or when the log no
     longer extends a signed checkpoint: those given (a witness's copies, checked with `keys`)
     and those the log holds."""
-    log = backoffice.integrity_log()
+    unreadable: list[str] = []
+    log = _read(backoffice.integrity_log, "校验记录 / the integrity log", unreadable)
     anchor = None
     if log is not None and log.last_intact and log.last_intact["last_notification_id"]:
         anchor = (int(log.last_intact["last_notification_id"]), str(log.last_intact["head"]))  # type: ignore[call-overload]
-    held = [c for _, c in signed_checkpoints(backoffice)]
+    held = [c for _, c in _read(lambda: signed_checkpoints(backoffice),
+                                "检查点记录 / the checkpoint log", unreadable) or []]  # fmt: skip
     given = list(checkpoints)
     watched = {c["position"] for c in [*given, *held] if malformed(c) is None}
     if anchor is not None:
@@ -114,9 +116,9 @@ def verify(
         *(_checkpoint_problem(c, report, found, keys) for c in given),
         *(_checkpoint_problem(c, report, found, keys, held=True) for c in held),
     ]
-    problems = [p for p in checked if p is not None] + problems
+    problems = unreadable + [p for p in checked if p is not None] + problems
     report = with_findings(report, problems + disagreeing_snapshots(backoffice))
-    if record:
+    if record and not unreadable:
         backoffice.record_verification(
             checked=report.checked,
             last_notification_id=report.last_notification_id,
@@ -127,6 +129,18 @@ def verify(
             by=by,
         )
     return report
+
+
+def _read(read: Callable[[], T], what: str, unreadable: list[str]) -> T | None:
+    """What a log of the verification's own holds, or None and a finding when its events cannot
+    be read (written around the application: the outcome is then not recorded either)."""
+    try:
+        return read()
+    except Exception as error:  # any failure to read evidence is a finding, never a 500
+        zh, en = what.split(" / ")
+        unreadable.append(f"{zh}无法读取 / {en} cannot be read ({type(error).__name__}): "
+                          "events were written around the application")  # fmt: skip
+        return None
 
 
 def _checkpoint_problem(

@@ -10,10 +10,12 @@ from uuid import UUID, uuid4
 
 import pytest
 from click.testing import Result
+from eventsourcing.persistence import StoredEvent
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from domain.backoffice import BackOffice
+from domain.integrity import IntegrityLog
 from domain.people import User
 from ecpsc.chain import state_digest
 from ecpsc.cli import cli
@@ -151,3 +153,24 @@ def test_the_api_verification_reports_a_planted_listing_without_a_500(
     assert body["intact"] is False
     assert made_up in body["problem"] and "disposal listing without a disposal" in body["problem"]
     assert body["last_verification"]["intact"] is False
+
+
+def test_an_unreadable_event_planted_in_the_integrity_log_is_named_not_a_traceback(
+    backoffice: BackOffice, settings: Settings
+) -> None:
+    """Given a verification recorded, and then an event of the integrity log written around the
+    application (linked in the chain, but its content unreadable), when `ecpsc verify` runs,
+    then it exits 1 naming the integrity log as unreadable: no traceback."""
+    clerk(backoffice)
+    assert run_verify(settings).exit_code == 0
+    log = IntegrityLog.create_id()
+    version = len(backoffice.recorder.select_events(log)) + 1
+    backoffice.recorder.insert_events(
+        [StoredEvent(originator_id=log, originator_version=version,
+                     topic="domain.integrity:IntegrityLog.Verified", state=b"{not json")]
+    )  # fmt: skip
+
+    result = run_verify(settings)
+
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1 and "the integrity log cannot be read" in result.output
