@@ -5,8 +5,11 @@ verify --checkpoint` proves the log still extends each one a witness holds."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import stat
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +245,36 @@ def test_a_rotated_key_stays_published_and_its_checkpoints_still_verify(
         published = again.get("/.well-known/ecpsc-signing-key").json()
     assert published["key_id"] != old["key_id"]
     assert [k["key_id"] for k in published["previous_keys"]] == [old["key_id"]]
+
+
+def test_checkpoints_and_keys_are_read_from_urls(
+    client: TestClient, admin_headers: dict[str, str], settings: Settings, tmp_path: Path
+) -> None:
+    """Given a witness's copies served over HTTP (a page of checkpoints and the published key),
+    when `ecpsc verify --checkpoint URL --public-key URL` runs, then it reads both and exits 0;
+    an address that does not answer is a usage error (exit 2) naming it."""
+    add_users(client, admin_headers, 2)
+    signed = sign(client, admin_headers)
+    (tmp_path / "served").mkdir()
+    save(tmp_path / "served", "page.json", {"items": [signed], "next": signed["position"]})
+    save(tmp_path / "served", "key.json", client.get("/.well-known/ecpsc-signing-key").json())
+    handler = functools.partial(QuietHandler, directory=str(tmp_path / "served"))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            result = run(settings, "verify", "--checkpoint", f"{base}/page.json",
+                         "--public-key", f"{base}/key.json")  # fmt: skip
+            missing = run(settings, "verify", "--checkpoint", f"{base}/nothing.json")
+        finally:
+            server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert f"extends checkpoint {signed['position']}" in result.output
+    assert missing.exit_code == 2 and "nothing.json" in missing.output
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves a directory without logging each request."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Say nothing."""

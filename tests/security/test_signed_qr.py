@@ -5,11 +5,14 @@ register has no entry or cannot be reached, the register keeping the last word o
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.persistence import OperationalError
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -17,7 +20,7 @@ from typer.testing import CliRunner
 from ecpsc.cli import cli
 from ecpsc.qr_statement import make_statement
 from ecpsc.settings import Settings
-from ecpsc.signing import signing_key
+from ecpsc.signing import PublicKey, signing_key
 from tests.api.lifecycle_office import LifecycleOffice
 from tests.api.test_decisions_api import uscc
 
@@ -147,3 +150,24 @@ def test_a_genuine_print_is_told_while_the_register_is_unreachable(
         services.read_models = running
     assert page.status_code == 503
     assert 'data-genuine="yes"' in page.text and "登记册暂时无法访问" in page.text
+
+
+def test_verify_qr_takes_the_statement_alone_and_a_published_key(
+    client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    """Given a statement signed with the body's key and the body's published key saved by a
+    reader, when `ecpsc verify-qr` checks the statement alone with `--public-key` (no store, no
+    private key), then it is genuine; with another body's key it is not (unknown key)."""
+    key = signing_key(settings)
+    statement = make_statement("ECPSC-2026-000010", uscc(975), "three_star",
+                               date(2026, 2, 2), date(2029, 2, 1), key)  # fmt: skip
+    published = tmp_path / "key.json"
+    published.write_text(json.dumps(client.get("/.well-known/ecpsc-signing-key").json()))
+    other = tmp_path / "other.pem"  # another body's public key, PEM
+    other.write_text(PublicKey.of(Ed25519PrivateKey.generate().public_key()).pem)
+
+    genuine = CliRunner().invoke(cli, ["verify-qr", statement, "--public-key", str(published)])
+    forged = CliRunner().invoke(cli, ["verify-qr", statement, "--public-key", str(other)])
+
+    assert genuine.exit_code == 0 and "number: ECPSC-2026-000010" in genuine.output
+    assert forged.exit_code == 1 and "unknown key" in forged.output
