@@ -15,7 +15,7 @@ from uuid import UUID
 
 from domain.backoffice import BackOffice
 from domain.disposal import Disposal
-from ecpsc.chain import ChainReport, StoredLink, stored_links, verify_links
+from ecpsc.chain import GENESIS, ChainReport, StoredLink, stored_links, verify_links
 from ecpsc.checkpoints import describe, malformed, signature_problem, signed_checkpoints
 from ecpsc.signing import PublicKey
 from ecpsc.snapshots import disagreeing_snapshots
@@ -168,7 +168,7 @@ def _checkpoint_problem(
                 f"链接 {report.broken_at} 在检查点之前断开 / the chain breaks at "
                 f"{report.broken_at}, before the checkpoint"
             )
-        elif found.get(position) != head:
+        elif (found.get(position) if position else GENESIS) != head:
             problem = (
                 f"位置 {position} 的链头已不同：链被改写 / the log at position {position} "
                 "has another head: the chain was rewritten"

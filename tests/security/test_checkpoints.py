@@ -278,3 +278,16 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Say nothing."""
+
+
+def test_a_checkpoint_of_the_empty_log_holds(settings: Settings, tmp_path: Path) -> None:
+    """Given an empty store, when `ecpsc checkpoint` signs its head (position 0, the genesis
+    link), then `ecpsc verify --checkpoint` accepts it."""
+    signed = run(settings, "checkpoint")
+    assert signed.exit_code == 0, signed.output
+    checkpoint = json.loads(signed.output)
+    assert (checkpoint["position"], checkpoint["head"]) == (0, "0" * 64)
+
+    result = run(settings, "verify", "--checkpoint", save(tmp_path, "empty.json", checkpoint))
+
+    assert result.exit_code == 0, result.output
