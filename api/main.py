@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     ):
         api.include_router(module.router, dependencies=public if module is register else None)
     app.include_router(api)
+    app.include_router(integrity.well_known)
     app.include_router(verify.router, dependencies=public)
     for router in page_routers():
         app.include_router(router)

@@ -271,18 +271,21 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
 @dataclass(frozen=True)
 class ChainReport:
-    """What a verification found: how far it checked, the head, and the first broken link."""
+    """What a verification found: how far it checked, the head, the first broken link, and
+    every problem found (a broken link, a disposal listing the log does not record, a snapshot
+    that disagrees with its events, a checkpoint the log no longer extends)."""
 
     checked: int
     head: str
     last_notification_id: int | None
     broken_at: int | None = None
     problem: str | None = None
+    findings: tuple[str, ...] = ()
 
     @property
     def intact(self) -> bool:
-        """Whether every link held."""
-        return self.broken_at is None
+        """Whether everything held."""
+        return self.broken_at is None and self.problem is None
 
 
 @dataclass(frozen=True)
@@ -298,13 +301,16 @@ class StoredLink:
     hash: str | None
 
 
-def verify_links(rows: Iterator[StoredLink], disposed: set[tuple[str, int]]) -> ChainReport:
+def verify_links(
+    rows: Iterator[StoredLink], disposed: set[tuple[str, int]], previous: str = GENESIS
+) -> ChainReport:
     """Recompute the chain over stored events in notification order; the first broken link.
 
     `disposed` names events whose content was disposed of (10.2): for them the stored digest
-    stands in for the content, which is a tombstone now.
+    stands in for the content, which is a tombstone now. `previous` is the link before the
+    first row (a checkpoint's head when verifying from it on).
     """
-    previous, checked, last = GENESIS, 0, None
+    checked, last = 0, None
     for row in rows:
         n = row.notification_id
         if row.hash is None or row.state_digest is None:
@@ -320,7 +326,11 @@ def verify_links(rows: Iterator[StoredLink], disposed: set[tuple[str, int]]) -> 
                 checked, previous, last, n, f"事件 {n} 已被删除 / event {n} was removed"
             )
         assert row.originator_version is not None and row.topic is not None
-        identity = (str(UUID(row.originator_id)), row.originator_version)
+        try:
+            identity = (str(UUID(row.originator_id)), row.originator_version)
+        except ValueError:
+            problem = f"事件 {n} 的标识被改动 / event {n}'s identity was edited"
+            return ChainReport(checked, previous, last, n, problem)
         digest = state_digest(row.state)
         if digest != row.state_digest and identity not in disposed:
             return ChainReport(
@@ -348,9 +358,9 @@ def verify_links(rows: Iterator[StoredLink], disposed: set[tuple[str, int]]) -> 
     return ChainReport(checked, previous, last)
 
 
-def stored_links(recorder: Any, page: int = 1000) -> Iterator[StoredLink]:
-    """Every event and every link, joined on the notification id, in order (either side may
-    be missing where something was removed)."""
+def stored_links(recorder: Any, page: int = 1000, after: int = 0) -> Iterator[StoredLink]:
+    """Every event and every link after a notification id, joined on it, in order (either side
+    may be missing where something was removed)."""
     postgres = isinstance(recorder, PostgresApplicationRecorder)
     table = recorder.events_table_name
     if postgres:
@@ -370,7 +380,6 @@ def stored_links(recorder: Any, page: int = 1000) -> Iterator[StoredLink]:
         f" LEFT JOIN {chain} c ON c.notification_id = ids.n"
         f" ORDER BY ids.n LIMIT {mark}"
     )
-    after = 0
     while True:
         with recorder.datastore.transaction(commit=False) as curs:
             curs.execute(sql, (after, after, page))
@@ -389,6 +398,17 @@ def stored_links(recorder: Any, page: int = 1000) -> Iterator[StoredLink]:
                 hash=row["hash"],
             )
         after = int(rows[-1]["n"])
+
+
+def link_at(recorder: Any, notification_id: int) -> str | None:
+    """The stored link of one event, if there is one."""
+    postgres = isinstance(recorder, PostgresApplicationRecorder)
+    chain = f'"{recorder.datastore.schema}"."{CHAIN_TABLE}"' if postgres else CHAIN_TABLE
+    mark = "%s" if postgres else "?"
+    with recorder.datastore.transaction(commit=False) as curs:
+        curs.execute(f"SELECT hash FROM {chain} WHERE notification_id = {mark}", [notification_id])
+        row = curs.fetchone()
+    return None if row is None else str(row["hash"])
 
 
 def chain_head(recorder: Any) -> tuple[int | None, str]:

@@ -31,6 +31,10 @@ def serve(
 
     settings = Settings()
     configure_logging(fmt=settings.log_format)
+    from ecpsc.signing import signing_key
+
+    signer = signing_key(settings)  # generated on first start (embedded default)
+    typer.echo(f"signing key {signer.key_id} from {signer.source}")
     # uvicorn re-raises Ctrl-C after shutting the app down cleanly; no traceback is needed.
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(
@@ -163,25 +167,133 @@ def worker(
 @cli.command()
 def verify(
     record: bool = typer.Option(True, help="record the outcome in the store's integrity log"),
+    checkpoint: list[str] = typer.Option(
+        [],
+        "--checkpoint",
+        help="a signed checkpoint to prove the log still extends: a JSON file or URL (one "
+        "checkpoint, a list, or a page of GET /integrity/checkpoints); repeatable",
+    ),
+    public_key: str | None = typer.Option(
+        None,
+        "--public-key",
+        help="check signatures with these keys (a file or URL of /.well-known/ecpsc-signing-key, "
+        "or a PEM file) instead of the configured ones",
+    ),
 ) -> None:
-    """Recompute the event log's hash chain; exit 1 naming the first broken link."""
+    """Recompute the event log's hash chain; exit 1 naming the first broken link, or the first
+    checkpoint the log no longer extends."""
     from domain.people import DEADLINE_JOBS_ID
     from ecpsc import integrity
+    from ecpsc.signing import known_public_keys
     from ecpsc.store import open_backoffice
+    from ecpsc.witness import public_keys_from, read_checkpoints
 
-    backoffice = open_backoffice(Settings())
+    settings = Settings()
     try:
-        report = integrity.verify(backoffice, by=DEADLINE_JOBS_ID, record=record)
+        given = [c for source in checkpoint for c in read_checkpoints(source)]
+        keys = public_keys_from(public_key) if public_key else known_public_keys(settings)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    backoffice = open_backoffice(settings)
+    try:
+        report = integrity.verify(
+            backoffice, by=DEADLINE_JOBS_ID, record=record, checkpoints=given, keys=keys
+        )
     finally:
         backoffice.close()
     if not report.intact:
-        typer.echo(f"BROKEN at notification {report.broken_at}: {report.problem}", err=True)
-        typer.echo(f"{report.checked} event(s) verified before it", err=True)
+        if report.broken_at is not None:
+            typer.echo(f"BROKEN at notification {report.broken_at}: {report.problem}", err=True)
+            typer.echo(f"{report.checked} event(s) verified before it", err=True)
+        for finding in report.findings or (report.problem,):
+            if report.broken_at is None or finding != report.problem:
+                typer.echo(f"BROKEN: {finding}", err=True)
         raise typer.Exit(code=1)
     typer.echo(
         f"intact: {report.checked} event(s), head {report.head} "
         f"(notification {report.last_notification_id})"
     )
+    for held in given:
+        typer.echo(f"extends checkpoint {held['position']} ({held['signed_at']})")
+
+
+@cli.command("verify-qr")
+def verify_qr(
+    payload: str = typer.Argument(..., help="the text of a certificate's QR code (or its URL)"),
+    public_key: str | None = typer.Option(
+        None, "--public-key", help="a file or URL of /.well-known/ecpsc-signing-key, or PEM"
+    ),
+) -> None:
+    """Check the signed statement in a certificate's QR code; exit 1 when it is not genuine."""
+    from ecpsc.qr_statement import check_payload
+    from ecpsc.signing import known_public_keys
+    from ecpsc.witness import public_keys_from
+
+    try:
+        keys = public_keys_from(public_key) if public_key else known_public_keys(Settings())
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    outcome = check_payload(payload, keys)
+    for line in outcome.lines():
+        typer.echo(line, err=not outcome.genuine)
+    if not outcome.genuine:
+        raise typer.Exit(code=1)
+
+
+@cli.command("checkpoint")
+def checkpoint_now() -> None:
+    """Sign a checkpoint of the event log now and print it (JSON)."""
+    import json
+
+    from domain.errors import RuleViolation
+    from domain.people import DEADLINE_JOBS_ID
+    from ecpsc.checkpoints import sign_checkpoint
+    from ecpsc.signing import signing_key
+    from ecpsc.store import open_backoffice
+
+    settings = Settings()
+    backoffice = open_backoffice(settings)
+    try:
+        signed = sign_checkpoint(backoffice, signing_key(settings), by=DEADLINE_JOBS_ID)
+    except RuleViolation as refused:
+        typer.echo(refused.message, err=True)
+        raise typer.Exit(code=1) from None
+    finally:
+        backoffice.close()
+    typer.echo(json.dumps(signed, ensure_ascii=False))
+
+
+key = typer.Typer(help="The certification body's signing key / 签名密钥", no_args_is_help=True)
+cli.add_typer(key, name="key")
+
+
+@key.command("show")
+def key_show() -> None:
+    """Print the signing key's id, its public key (base64 and PEM) and the earlier keys."""
+    from ecpsc.signing import ALGORITHM, previous_keys, signing_key
+
+    settings = Settings()
+    current = signing_key(settings)
+    typer.echo(f"key_id: {current.key_id}")
+    typer.echo(f"algorithm: {ALGORITHM}")
+    typer.echo(f"public_key: {current.public.public_key}")
+    typer.echo(f"private key from: {current.source}")
+    typer.echo(current.public.pem.rstrip())
+    for old in previous_keys(settings):
+        typer.echo(f"previous key_id: {old.key_id} public_key: {old.public_key}")
+
+
+@key.command("generate")
+def key_generate(
+    path: Path = typer.Argument(..., help="the new key's file (must not exist)"),
+) -> None:
+    """Write a new signing key (mode 0600) for a rotation; print its id."""
+    from ecpsc.signing import PublicKey, write_new_key
+
+    if path.exists():
+        raise typer.BadParameter(f"{path} exists; a key is never overwritten", param_hint="PATH")
+    created = write_new_key(path)
+    typer.echo(f"{path}: key_id {PublicKey.of(created.public_key()).key_id}")
 
 
 @cli.command()

@@ -219,7 +219,13 @@ def disposed_events(services_or_recorder: Any) -> dict[tuple[str, int], str]:
             f"SELECT originator_id, originator_version, disposal_id FROM {DISPOSED_EVENTS}"
         )
         rows = curs.fetchall()
-    return {
-        (str(UUID(str(r["originator_id"]))), int(r["originator_version"])): str(r["disposal_id"])
-        for r in rows
-    }
+    return {(_identity(r["originator_id"]), int(r["originator_version"])): str(r["disposal_id"])
+            for r in rows}  # fmt: skip
+
+
+def _identity(originator_id: Any) -> str:
+    """An originator id in its canonical form, or as listed when it is none (a planted row)."""
+    try:
+        return str(UUID(str(originator_id)))
+    except ValueError:
+        return str(originator_id)

@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     """The largest multipart upload to the API: one 50 MiB document and its envelope."""
     max_form_upload_bytes: int = 201 * 1024 * 1024
     """The largest staff-page form with files (several documents, each at most 50 MiB)."""
+    signing_key: str | None = None
+    """The certification body's Ed25519 private key, PEM text (ecpsc.signing)."""
+    signing_key_file: Path | None = None
+    """A PEM file holding it (default: `ecpsc-signing-key.pem` beside the embedded store, or
+    in `var/`, generated on first start with mode 0600)."""
+    signing_previous_keys: str | None = None
+    """PEM files of earlier keys, comma-separated: their public keys stay published."""
 
     @field_validator("daily_jobs", "projections", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from domain.backoffice import BackOffice
 from ecpsc.chain import CHAIN_TABLE
 from ecpsc.outage import fail_fast_snapshots
 from ecpsc.settings import Settings
+from ecpsc.snapshots import keep_snapshots_in_memory
 from projections.registry import PROJECTIONS
 
 SQLITE_RECORDER_TOPIC = "ecpsc.chain:ChainedSQLiteApplicationRecorder"
@@ -79,13 +80,23 @@ CREATE TABLE IF NOT EXISTS {disposed} (
   PRIMARY KEY (originator_id, originator_version));
 CREATE OR REPLACE FUNCTION ecpsc_guard_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- The one way an event changes: its content replaced by a tombstone when its record is
-  -- disposed of (10.2), listed first in {disposed}; identity, order and topic stay.
+  -- The one way an event changes: its content replaced by the tombstone of a disposal (10.2)
+  -- that the log itself records and that names the event's record; identity, order and topic
+  -- stay. A row planted in {disposed} alone unlocks nothing.
   IF TG_OP = 'UPDATE' AND NEW.originator_id = OLD.originator_id
      AND NEW.originator_version = OLD.originator_version AND NEW.topic = OLD.topic
      AND NEW.notification_id = OLD.notification_id
-     AND EXISTS (SELECT 1 FROM {disposed} d WHERE d.originator_id = OLD.originator_id::text
-                 AND d.originator_version = OLD.originator_version) THEN
+     AND position('\\x{tombstone_prefix}'::bytea IN NEW.state) = 1
+     AND EXISTS (
+       SELECT 1 FROM {disposed} d JOIN {table} e
+         ON e.originator_id = CASE WHEN d.disposal_id ~ '{uuid_pattern}'
+                                   THEN CAST(d.disposal_id AS {id_type}) END
+        AND e.originator_version = 1 AND e.topic = '{disposal_topic}'
+       WHERE d.originator_id = OLD.originator_id::text
+         AND d.originator_version = OLD.originator_version
+         AND position(convert_to(OLD.originator_id::text, 'UTF8') IN e.state) > 0
+         AND position(convert_to('"disposal_id":"' || d.disposal_id || '"', 'UTF8')
+                      IN NEW.state) > 0) THEN
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'the event log is append-only (ZPIC-WF-20 10.1): % refused on %',
@@ -94,6 +105,12 @@ END $$;
 CREATE OR REPLACE TRIGGER {table}_append_only
   BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION ecpsc_guard_events();
 """
+
+DISPOSAL_TOPIC = "domain.disposal:Disposal.Recorded"
+"""The event that records a disposal: only an event it names may be replaced by a tombstone."""
+TOMBSTONE_PREFIX = b'{"_disposed_"'
+"""How a tombstone's content begins (ecpsc.disposal.tombstone)."""
+UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 DISPOSED_EVENTS = "ecpsc_disposed_events"
 """The events whose content was replaced by a tombstone, each named before it is replaced."""
@@ -107,13 +124,23 @@ APPEND_ONLY_SQLITE = (
     f"CREATE TABLE IF NOT EXISTS {DISPOSED_EVENTS} (originator_id TEXT NOT NULL,"
     " originator_version INTEGER NOT NULL, disposal_id TEXT NOT NULL,"
     " PRIMARY KEY (originator_id, originator_version))",
-    # The one way an event changes: its content replaced by a tombstone on disposal (10.2).
+    # The one way an event changes: its content replaced by the tombstone of a disposal (10.2)
+    # that the log records (its Disposal event names the record); a listing alone unlocks nothing.
     "DROP TRIGGER IF EXISTS stored_events_no_update",
-    "CREATE TRIGGER IF NOT EXISTS stored_events_no_update_but_disposal"
+    "DROP TRIGGER IF EXISTS stored_events_no_update_but_disposal",
+    "CREATE TRIGGER IF NOT EXISTS stored_events_no_update_but_recorded_disposal"
     " BEFORE UPDATE ON stored_events WHEN NOT (NEW.originator_id IS OLD.originator_id"
     " AND NEW.originator_version IS OLD.originator_version AND NEW.topic IS OLD.topic"
-    f" AND EXISTS (SELECT 1 FROM {DISPOSED_EVENTS} d WHERE d.originator_id = OLD.originator_id"
-    " AND d.originator_version = OLD.originator_version))"
+    f" AND substr(NEW.state, 1, {len(TOMBSTONE_PREFIX)}) = X'{TOMBSTONE_PREFIX.hex()}'"
+    f" AND EXISTS (SELECT 1 FROM {DISPOSED_EVENTS} d JOIN stored_events e"
+    "   ON e.originator_id = replace(d.disposal_id, '-', '') AND e.originator_version = 1"
+    f"  AND e.topic = '{DISPOSAL_TOPIC}'"
+    " WHERE d.originator_id = OLD.originator_id"
+    " AND d.originator_version = OLD.originator_version"
+    " AND instr(e.state, CAST(substr(OLD.originator_id, 1, 8) || '-' || substr(OLD.originator_id,"
+    " 9, 4) || '-' || substr(OLD.originator_id, 13, 4) || '-' || substr(OLD.originator_id, 17, 4)"
+    " || '-' || substr(OLD.originator_id, 21, 12) AS BLOB)) > 0"
+    " AND instr(NEW.state, CAST('\"disposal_id\":\"' || d.disposal_id || '\"' AS BLOB)) > 0))"
     " BEGIN SELECT RAISE(ABORT, 'the event log is append-only (ZPIC-WF-20 10.1)'); END",
     "CREATE TRIGGER IF NOT EXISTS stored_events_no_delete BEFORE DELETE ON stored_events"
     " BEGIN SELECT RAISE(ABORT, 'the event log is append-only (ZPIC-WF-20 10.1)'); END",
@@ -134,7 +161,14 @@ def protect_event_log(backoffice: BackOffice) -> None:
             for protected in (table, CHAIN_TABLE):
                 curs.execute(APPEND_ONLY_PG.format(table=protected))  # type: ignore[arg-type]
             curs.execute(
-                DISPOSAL_PATH_PG.format(table=table, disposed=DISPOSED_EVENTS)  # type: ignore[arg-type]
+                DISPOSAL_PATH_PG.format(  # type: ignore[arg-type]
+                    table=table,
+                    disposed=DISPOSED_EVENTS,
+                    id_type=datastore.originator_id_type,
+                    disposal_topic=DISPOSAL_TOPIC,
+                    tombstone_prefix=TOMBSTONE_PREFIX.hex(),
+                    uuid_pattern=UUID_PATTERN,
+                )
             )
             curs.execute(APPEND_ONLY_PG.format(table=DISPOSED_EVENTS))  # type: ignore[arg-type]
     else:
@@ -186,6 +220,7 @@ def open_backoffice(settings: Settings) -> BackOffice:
         backoffice.token_lifetime = timedelta(days=settings.token_lifetime_days)
         try:
             fail_fast_snapshots(backoffice)
+            keep_snapshots_in_memory(backoffice)
             protect_event_log(backoffice)
         except BaseException:
             backoffice.close()

@@ -77,6 +77,16 @@ def database_url(tmp_path: Path) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def signing_key_file(tmp_path: Path) -> Path:
+    """A signing key of the test's own (made once per test directory)."""
+    from ecpsc.signing import write_new_key
+
+    path = tmp_path / "signing-key.pem"
+    if not path.exists():
+        write_new_key(path)
+    return path
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings for a test: a fresh store, today pinned to 2026-11-28, a bootstrap admin."""
@@ -84,6 +94,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         documents_dir=tmp_path / "documents",
         outbox_dir=tmp_path / "outbox",
+        signing_key_file=signing_key_file(tmp_path),
         today=TODAY,
         admin_token=ADMIN_TOKEN,
         daily_jobs=False,

@@ -53,6 +53,7 @@ def daily_jobs() -> None:
         sweep_day(day.isoformat())
     if days:
         verify_integrity.send()
+    sign_daily_checkpoint.send()
 
 
 @dramatiq.actor(queue_name=DEADLINES_QUEUE, max_retries=3, min_backoff=5_000, time_limit=HOUR_MS)
@@ -96,6 +97,25 @@ def verify_integrity() -> None:
         log.error("hash chain broken at %s: %s", report.broken_at, report.problem)
 
 
+@dramatiq.actor(
+    queue_name=DEADLINES_QUEUE, max_retries=3, min_backoff=60_000, time_limit=6 * HOUR_MS
+)
+def sign_daily_checkpoint() -> None:
+    """Sign the day's checkpoint of the event log, unless one was signed today (issue 20)."""
+    from domain.errors import RuleViolation
+    from ecpsc.checkpoints import sign_if_due
+    from ecpsc.signing import SigningKeyUnavailable, signing_key
+
+    services = current_services()
+    try:
+        signed = sign_if_due(services.backoffice, signing_key(services.settings), DEADLINE_JOBS_ID)
+    except (SigningKeyUnavailable, RuleViolation) as refused:
+        log.error("no checkpoint signed: %s", refused)
+        return
+    if signed is not None:
+        log.info("checkpoint signed at position %s", signed["position"])
+
+
 ACTORS = (
     daily_jobs,
     run_sweep,
@@ -103,5 +123,6 @@ ACTORS = (
     send_expiry_reminders,
     send_appeals_digest,
     verify_integrity,
+    sign_daily_checkpoint,
 )
 """Every actor of this module (bound to a broker together)."""

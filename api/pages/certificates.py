@@ -43,6 +43,7 @@ from domain.certificate import (
 from domain.errors import InvalidInput, NotFound
 from domain.rulebook.working_days import working_day_deadline
 from ecpsc.history import ActorNames, event_record
+from ecpsc.qr_statement import signed_qr_address
 from projections.register import effective_status
 
 router = APIRouter(include_in_schema=False)
@@ -156,7 +157,8 @@ def certificate_document(number: str, page: Page) -> HTMLResponse:
         return not_found(page)
     url = verification_url(page.services, certificate.number)
     doc = build_certificate(certificate, page.services.backoffice.today(), url)
-    html = templates.get_template("certificate.html").render(c=doc, qr=qr_svg(url))
+    doc["verification"]["qr"] = qr = signed_qr_address(page.services.settings, certificate)
+    html = templates.get_template("certificate.html").render(c=doc, qr=qr_svg(qr))
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 

@@ -290,7 +290,8 @@ class CertificateLayout:
             Paragraph(_t(v["url"]), self.url),
             Paragraph(f"{_t(v['zh'])}<br/>{_en(v['en'], 7.5)}", self.cell),
         ]
-        table = Table([[qr_drawing(v["url"], 30 * mm), text]], colWidths=[34 * mm, WIDTH - 34 * mm])
+        qr = qr_drawing(v.get("qr", v["url"]), 30 * mm)  # the address with its signed statement
+        table = Table([[qr, text]], colWidths=[34 * mm, WIDTH - 34 * mm])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
         return table
 

@@ -19,6 +19,7 @@ from api.reports.notice import build_notice, render_notice_pdf
 from api.reports.qr import qr_svg
 from api.routes.certificates import CertificateNumber, verification_url
 from api.routes.reports import HTML, JSON, PDF, negotiate
+from ecpsc.qr_statement import signed_qr_address
 
 router = APIRouter()
 
@@ -75,10 +76,11 @@ def certificate_document(
     certificate = services.backoffice.get_certificate(number)
     url = verification_url(services, certificate.number)
     doc = build_certificate(certificate, services.backoffice.today(), url)
+    doc["verification"]["qr"] = qr = signed_qr_address(services.settings, certificate)
     return _negotiated(
         accept,
         doc,
-        lambda: templates.get_template("certificate.html").render(c=doc, qr=qr_svg(url)),
+        lambda: templates.get_template("certificate.html").render(c=doc, qr=qr_svg(qr)),
         lambda: render_certificate_pdf(doc),
         f"certificate-{certificate.number}.pdf",
     )

@@ -22,6 +22,7 @@ from api.schemas.certificates import (
 from api.schemas.common import Text, Uscc
 from domain.certificate import WITHDRAWAL_REASONS
 from domain.errors import NotFound
+from ecpsc import checkpoints
 from ecpsc.services import Services
 from projections.register import effective_status
 
@@ -133,8 +134,16 @@ def register_changes(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> RegisterChanges:
     """Every register change in order after a cursor; resume from `next`."""
-    rows = services.read_models.view("register").changes(after, limit)
-    items = [RegisterChange(**row) for row in rows]
+    view = services.read_models.view("register")
+    rows = view.changes(after, limit)
+    # Signed checkpoints of the event log travel in the feed too, by their event's cursor, once
+    # the register has caught up with them (a mirror resuming after one misses no change).
+    seen = view.max_tracking_id(services.backoffice.name) or 0
+    upto = rows[-1]["cursor"] if len(rows) == limit else seen + 1
+    signed = [c for c in checkpoints.feed_items(services.backoffice, after)
+              if c["cursor"] < upto and c["cursor"] <= seen]  # fmt: skip
+    merged = sorted([*rows, *signed], key=lambda row: row["cursor"])[:limit]
+    items = [RegisterChange(**row) for row in merged]
     return RegisterChanges(items=items, next=items[-1].cursor if items else after)
 
 

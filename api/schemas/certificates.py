@@ -193,12 +193,14 @@ class RegisterPage(BaseModel):
 
 
 class RegisterChange(BaseModel):
-    """One change of the register, for mirrors."""
+    """One change of the register, for mirrors; a signed checkpoint of the event log is an item
+    too (`change: "checkpoint"`, no number, the checkpoint beside)."""
 
     cursor: int
-    number: str
+    number: str | None
     change: str
     at: str
+    checkpoint: dict[str, Any] | None = None
 
 
 class RegisterChanges(BaseModel):

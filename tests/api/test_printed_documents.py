@@ -227,7 +227,9 @@ def test_the_certificate_as_html_is_readable_on_a_phone_with_a_qr_code_of_its_ad
     ):
         assert text in html, text
     assert "<svg" in html
-    assert svg_modules(html) in segno_modules(url)
+    qr = get(office, f"/certificates/{number}/document").json()["verification"]["qr"]
+    assert qr.startswith(f"{url}?s=")  # the address with its signed statement (issue 20)
+    assert svg_modules(html) in segno_modules(qr)
     assert "SUSPENDED" not in html
 
 
@@ -309,7 +311,8 @@ def test_the_verification_address_follows_ecpsc_public_url(
 
     assert doc["verification"]["url"] == url
     assert url in html
-    assert svg_modules(html) in segno_modules(url)
+    assert doc["verification"]["qr"].startswith(f"{url}?s=")
+    assert svg_modules(html) in segno_modules(doc["verification"]["qr"])
     assert url in pdf_text(pdf, tmp_path)
 
 

@@ -76,7 +76,7 @@ class Vandal:
                 [
                     (f"DROP TRIGGER IF EXISTS {name}", ())
                     for name in (
-                        "stored_events_no_update_but_disposal",
+                        "stored_events_no_update_but_recorded_disposal",
                         "stored_events_no_delete",
                         f"{CHAIN_TABLE}_no_update",
                         f"{CHAIN_TABLE}_no_delete",
