@@ -254,6 +254,14 @@ POST /api/v1/retention/{row_key}/disposal
     销毁记录 / Dispose of an eligible row's records (10.2)
 GET /verify/{number}
     证书验证页 / The public verification page of a certificate
+GET /api/v1/integrity/checkpoints/latest
+    最新签名检查点 / The last signed checkpoint of the event log (public)
+GET /api/v1/integrity/checkpoints
+    签名检查点列表 / Signed checkpoints after a position, oldest first (public)
+POST /api/v1/integrity/checkpoints
+    立即签署检查点 / Sign a checkpoint of the event log now
+GET /.well-known/ecpsc-signing-key
+    本机构签名公钥 / The certification body's public signing key (Ed25519) and earlier keys
 """
 SUMMARIES: dict[str, str] = dict(
     zip(

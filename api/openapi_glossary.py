@@ -29,6 +29,8 @@ page
     页码，从 1 开始 / the page number, from 1
 page_size
     每页条数 / entries per page
+RegisterChange.checkpoint
+    签名检查点（change 为 checkpoint 时）/ the signed checkpoint, when change is checkpoint
 TokenOut.expires_at
     令牌到期时间 / when the token stops working (11)
 TokenState.token_id
