@@ -40,7 +40,7 @@ run: $(STAMP)
 	$(VENV)/bin/ecpsc serve --host $(HOST) --port $(PORT)
 
 # Debian packages the browser and document tests use; installed when missing and we are root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils poppler-data
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei fonts-droid-fallback poppler-utils poppler-data
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

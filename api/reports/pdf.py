@@ -1,18 +1,13 @@
 """The evaluation report as a PDF (reportlab platypus), Chinese first with English beside.
 
-Font: a TrueType CJK font found on the machine is embedded (subset), so the PDF looks the same
-everywhere; Debian's fonts-wqy-zenhei is the first choice. reportlab cannot embed OpenType/CFF
-fonts (Debian's fonts-noto-cjk are CFF), so where no TrueType CJK font is found the PDF falls
-back to reportlab's built-in CID font STSong-Light, which the viewer supplies (rendering it
-with poppler needs Debian's poppler-data).
+Font: the first installed CJK font with a glyph for every character the report draws, embedded
+(`api.reports.fonts`).
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -21,9 +16,6 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -35,61 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-FONT_CANDIDATES: tuple[tuple[str, int], ...] = (
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # Debian fonts-wqy-zenhei
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),  # Debian fonts-wqy-microhei
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # Debian fonts-arphic-uming
-    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),  # fonts-droid-fallback
-    ("C:/Windows/Fonts/simsun.ttc", 0),
-)
-"""TrueType CJK fonts tried in turn, (path, index in a collection)."""
-
-FALLBACK_FONT = "STSong-Light"
-"""reportlab's built-in CID font: nothing embedded, the viewer supplies the glyphs."""
-
-
-@dataclass(frozen=True)
-class Font:
-    """The font registered with reportlab for the report, and the file embedded, if any."""
-
-    name: str
-    path: str | None
-
-    @property
-    def embedded(self) -> bool:
-        """Whether the PDF carries the glyphs (a TrueType file) or relies on the viewer."""
-        return self.path is not None
-
-
-_lock = threading.Lock()
-_fonts: dict[tuple[tuple[str, int], ...], Font] = {}
-
-
-def cjk_font(candidates: tuple[tuple[str, int], ...] = FONT_CANDIDATES) -> Font:
-    """The first usable TrueType CJK font of the candidates, else STSong-Light; registered once."""
-    with _lock:
-        found = _fonts.get(candidates)
-        if found is not None:
-            return found
-        font = None
-        for path, index in candidates:
-            if not Path(path).is_file():
-                continue
-            name = f"ECPSC-CJK-{Path(path).stem}-{index}"
-            try:
-                if name not in pdfmetrics.getRegisteredFontNames():
-                    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
-            except (TTFError, OSError):
-                continue  # e.g. CFF outlines, which reportlab cannot embed
-            font = Font(name=name, path=path)
-            break
-        if font is None:
-            if FALLBACK_FONT not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
-            font = Font(name=FALLBACK_FONT, path=None)
-        _fonts[candidates] = font
-        return font
-
+from api.reports.fonts import render_embedded, strings_of
 
 # -- styles and small builders ----------------------------------------------------------------
 
@@ -165,10 +103,10 @@ def _both(text: dict[str, str], size: float = 7.5, sep: str = "") -> str:
 class Report:
     """Lays out a built report (api.reports.evaluation.build_report) with one font."""
 
-    def __init__(self, report: dict[str, Any], font: Font) -> None:
+    def __init__(self, report: dict[str, Any], font: str) -> None:
         self.r = report
         self.font = font
-        self.s = _styles(font.name)
+        self.s = _styles(font)
 
     # -- helpers
 
@@ -194,6 +132,7 @@ class Report:
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("FONTNAME", (0, 0), (-1, -1), self.font),
         ]
         if header:
             style.append(("BACKGROUND", (0, 0), (-1, 0), LIGHT))
@@ -238,7 +177,14 @@ class Report:
                 [[self.p(_both(r["conclusion"], 8, "<br/>"), self.s.banner)]],
                 colWidths=[WIDTH],
             )
-            banner.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, colors.black)]))
+            banner.setStyle(
+                TableStyle(
+                    [
+                        ("BOX", (0, 0), (-1, -1), 1.5, colors.black),
+                        ("FONTNAME", (0, 0), (-1, -1), self.font),
+                    ]
+                )
+            )
             out += [banner, Spacer(1, 2 * mm)]
         out += self.organization() + self.mode() + self.purpose() + self.team()
         out += self.dates() + self.score() + self.findings() + self.exclusions()
@@ -529,7 +475,7 @@ class Report:
 
     def on_page(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
-        canvas.setFont(self.font.name, 7.5)
+        canvas.setFont(self.font, 7.5)
         canvas.setFillColor(GREY)
         left, right, y = 15 * mm, A4[0] - 15 * mm, 9 * mm
         canvas.drawString(
@@ -543,24 +489,26 @@ class Report:
         canvas.restoreState()
 
 
-def render_pdf(
-    report: dict[str, Any], candidates: tuple[tuple[str, int], ...] = FONT_CANDIDATES
-) -> bytes:
-    """The report as PDF bytes, in the first usable CJK font of the candidates (else STSong)."""
-    font = cjk_font(candidates)
-    layout = Report(report, font)
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=14 * mm,
-        bottomMargin=16 * mm,
-        title=f"{report['title']['zh']} {report['organization']['name'] or ''}",
-        author="ECPSC",
-        subject=f"ZPIC-WF-20 4.5, {report['audit_id']}",
-        lang="zh-CN",
-    )
-    doc.build(layout.story(), onFirstPage=layout.on_page, onLaterPages=layout.on_page)
-    return buffer.getvalue()
+def render_pdf(report: dict[str, Any]) -> bytes:
+    """The report as PDF bytes, in a font with a glyph for every character drawn, embedded."""
+
+    def build(font: str) -> bytes:
+        layout = Report(report, font)
+        buffer = BytesIO()
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=15 * mm,
+            rightMargin=15 * mm,
+            topMargin=14 * mm,
+            bottomMargin=16 * mm,
+            title=f"{report['title']['zh']} {report['organization']['name'] or ''}",
+            author="ECPSC",
+            subject=f"ZPIC-WF-20 4.5, {report['audit_id']}",
+            lang="zh-CN",
+            initialFontName=font,
+        )
+        doc.build(layout.story(), onFirstPage=layout.on_page, onLaterPages=layout.on_page)
+        return buffer.getvalue()
+
+    return render_embedded(build, "evaluation", strings_of(report))

@@ -1,7 +1,7 @@
 """The evaluation report over HTTP (rules.md §3.4; ZPIC-WF-20 4.5): JSON, HTML and PDF.
 
-The PDF's text is read back with poppler's `pdftotext` (Debian poppler-utils; poppler-data for
-the STSong-Light fallback font), which `make test` installs.
+The PDF's text is read back with poppler's `pdftotext` (Debian poppler-utils), which
+`make test` installs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.reports.pdf import FALLBACK_FONT, cjk_font, render_pdf
 from api.routes.reports import negotiate
 from domain.rulebook.catalogue import CLAUSES_BY_ID, INDICATORS
 from domain.rulebook.version import RULEBOOK_VERSION
@@ -439,28 +438,8 @@ def test_the_pdf_report_carries_the_score_in_chinese(office: ReportOffice, tmp_p
     text = pdf_text(content, tmp_path)
     assert "88.50" in text
     assert ORG_NAME in text and "三星级" in text and "推荐认证" in text
-    font = cjk_font()
-    if font.embedded:  # a TrueType CJK font was found: its subset is embedded
-        assert b"/FontFile2" in content
-    else:
-        assert FALLBACK_FONT.encode() in content
-
-
-def test_without_a_truetype_font_the_pdf_falls_back_to_stsong(
-    office: ReportOffice, tmp_path: Any
-) -> None:
-    # given the JSON report of a completed audit
-    audit_id, _ = office.example_2_audit()
-    report = get_report(office, audit_id).json()
-
-    # when it is rendered where no TrueType CJK font file is found
-    content = render_pdf(report, candidates=(("/nonexistent/font.ttc", 0),))
-
-    # then the PDF uses reportlab's built-in STSong-Light, embeds no font file, and reads back
-    assert content.startswith(b"%PDF")
-    assert b"STSong-Light" in content and b"/FontFile2" not in content
-    text = pdf_text(content, tmp_path)
-    assert "88.50" in text and ORG_NAME in text
+    # and its font is embedded (a TrueType subset), never left to the viewer
+    assert b"/FontFile2" in content and b"STSong" not in content
 
 
 # -- access and negotiation -------------------------------------------------------------------
