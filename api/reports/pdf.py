@@ -28,6 +28,7 @@ from reportlab.platypus import (
 )
 
 from api.reports.fonts import render_embedded, strings_of
+from api.reports.paging import page_of, paged_canvas
 
 # -- styles and small builders ----------------------------------------------------------------
 
@@ -123,8 +124,14 @@ class Report:
         """A section heading, kept on the page of what follows it."""
         return self.p(f"{_t(zh)}{_en(en, 9)}", self.s.heading)
 
-    def _grid(self, rows: list[list[Any]], widths: list[float], header: bool) -> Table:
-        table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    def _grid(
+        self,
+        rows: list[list[Any]],
+        widths: list[float],
+        header: bool,
+        heights: list[float | None] | None = None,
+    ) -> Table:
+        table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1 if header else 0)
         style = [
             ("GRID", (0, 0), (-1, -1), 0.5, GREY),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -147,10 +154,15 @@ class Report:
         return self._grid(data, [42 * mm, WIDTH - 42 * mm], header=False)
 
     def grid(
-        self, head: list[tuple[str, str]], rows: list[list[Any]], widths: list[float]
+        self,
+        head: list[tuple[str, str]],
+        rows: list[list[Any]],
+        widths: list[float],
+        row_height: float | None = None,
     ) -> Table:
         header = [self.cell(f"{_t(zh)}<br/>{_en(en, 7)}" if en else _t(zh)) for zh, en in head]
-        return self._grid([header, *rows], [w * mm for w in widths], header=True)
+        heights = None if row_height is None else [None, *([row_height] * len(rows))]
+        return self._grid([header, *rows], [w * mm for w in widths], True, heights)
 
     # -- sections
 
@@ -160,6 +172,11 @@ class Report:
             self.p(_t(r["title"]["zh"]), self.s.title),
             self.p(_t(r["title"]["en"]), self.s.subtitle),
             Spacer(1, 2 * mm),
+            self.p(
+                f"报告编号{_en('Report No.')} {_t(r['report_number'])} | 报告日期"
+                f"{_en('Dated')} {_t(r['report_date'] or '草稿（审查未完成）')}",
+                self.s.subtitle,
+            ),
             self.p(
                 f"{_both(r['audit_type'])} | 审查编号{_en('Audit')} {_t(r['audit_id'])}"
                 + (
@@ -188,7 +205,7 @@ class Report:
             out += [banner, Spacer(1, 2 * mm)]
         out += self.organization() + self.mode() + self.purpose() + self.team()
         out += self.dates() + self.score() + self.findings() + self.exclusions()
-        out += self.adjustments() + self.conclusion()
+        out += self.adjustments() + self.conclusion() + self.signatures()
         return out
 
     def organization(self) -> list[Flowable]:
@@ -471,9 +488,41 @@ class Report:
             )
         ]
 
+    def signatures(self) -> list[Flowable]:
+        """Signature lines for the team leader and each member (4.5)."""
+        rows = [
+            [
+                self.cell(_both(m["role_name"])),
+                self.cell(_t(m["name"])),
+                self.cell(""),
+                self.cell(""),
+            ]
+            for m in self.r["signatures"]
+        ]
+        table = self.grid(
+            [("角色", "Role"), ("姓名", "Name"), ("签字", "Signature"), ("日期", "Date")],
+            rows,
+            [40, 40, 60, 40],
+            row_height=12 * mm,  # room for a pen
+        )
+        return [
+            KeepTogether(
+                [
+                    self.heading("十二、审查组签字", "Signatures of the audit team"),
+                    table,
+                    Spacer(1, 2 * mm),
+                    self.p(
+                        f"报告编号{_en('Report No.')} {_t(self.r['report_number'])}，报告日期"
+                        f"{_en('dated')} {_t(self.r['report_date'] or '—')}"
+                    ),
+                ]
+            )
+        ]
+
     # -- page furniture
 
-    def on_page(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    def footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        """The report's title, organization, rulebook version and "第 1 页 共 3 页"."""
         canvas.saveState()
         canvas.setFont(self.font, 7.5)
         canvas.setFillColor(GREY)
@@ -484,7 +533,10 @@ class Report:
             f"{self.r['title']['zh']} | {self.r['organization']['name'] or ''}".translate(PDF_SAFE),
         )
         canvas.drawRightString(
-            right, y, f"规则版本 {self.r['rulebook_version']} | 第 {doc.page} 页 page {doc.page}"
+            right,
+            y,
+            f"{self.r['report_number']} | 规则版本 {self.r['rulebook_version']} | "
+            + page_of(page, pages),
         )
         canvas.restoreState()
 
@@ -508,7 +560,7 @@ def render_pdf(report: dict[str, Any]) -> bytes:
             lang="zh-CN",
             initialFontName=font,
         )
-        doc.build(layout.story(), onFirstPage=layout.on_page, onLaterPages=layout.on_page)
+        doc.build(layout.story(), canvasmaker=paged_canvas(layout.footer))
         return buffer.getvalue()
 
     return render_embedded(build, "evaluation", strings_of(report))

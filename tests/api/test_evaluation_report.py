@@ -485,3 +485,46 @@ def test_the_report_needs_a_staff_token_and_a_known_audit(
 def test_the_accept_header_chooses_the_format(accept: str | None, chosen: str) -> None:
     # given an Accept header / when negotiated / then the preferred offered type
     assert negotiate(accept) == chosen
+
+
+# -- report number, date and signatures (4.5) -------------------------------------------------
+
+
+def test_the_report_has_a_number_a_date_and_signature_lines_for_the_team(
+    office: ReportOffice, tmp_path: Any
+) -> None:
+    """Given an audit completed on 2026-11-11 by leader 组长张三, auditor 审查员李四 and a
+    trainee, when its report is asked for as JSON and PDF,
+    then it carries a report number (PJBG, the date, the audit), is dated 2026-11-11, and ends
+    with signature lines for the leader first, then each member; the pages say "第 1 页 共"."""
+    audit_id, _ = office.example_2_audit()
+
+    report = get_report(office, audit_id).json()
+    text = pdf_text(get_report(office, audit_id, "application/pdf").content, tmp_path)
+    html = get_report(office, audit_id, "text/html").text
+
+    number = f"PJBG-20261111-{audit_id[:8].upper()}"
+    assert (report["report_number"], report["report_date"]) == (number, COMPLETED_ON)
+    assert [(m["name"], m["role"]) for m in report["signatures"]] == [
+        ("组长张三", "leader"),
+        ("审查员李四", "auditor"),
+        ("实习审查员孙八", "trainee"),
+    ]
+    for shown in (text, html):
+        assert number in shown and "十二、审查组签字" in shown
+        assert shown.index("十二、审查组签字") < shown.rindex("组长张三")
+        assert "签字" in shown and "实习审查员孙八" in shown
+    assert "第 1 页 共" in text
+
+
+def test_an_unfinished_audits_report_is_an_undated_draft(office: ReportOffice) -> None:
+    """Given an audit not yet completed, when its report is asked for, then it has a number
+    (from its start date) but no date, and says it is a draft."""
+    audit_id = office.example_3_audit_open()
+
+    report = get_report(office, audit_id).json()
+    html = get_report(office, audit_id, "text/html").text
+
+    assert report["report_number"] == f"PJBG-20261110-{audit_id[:8].upper()}"
+    assert report["report_date"] is None
+    assert "草稿（审查未完成）" in html
