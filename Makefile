@@ -7,6 +7,7 @@
 #   make test PYTEST_ARGS="-k uscc -x"     pass arguments to pytest
 #   make lint                ruff and mypy
 #   make bench CERTIFICATES=100000    every benchmark on PostgreSQL (bench/, see README.md)
+#   make screenshots         PNG pictures of printed documents into docs/screenshots/
 #   make clean               remove caches and build leftovers (never ./var/, the event store)
 
 PYTHON ?= python3
@@ -19,7 +20,7 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.ecpsc-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint clean distclean system-deps bench
+.PHONY: help install run test lint clean distclean system-deps bench screenshots
 
 help:
 	@echo "make run | test | lint | clean | distclean   (see README.md)"
@@ -71,6 +72,11 @@ BENCH_ARGS ?=
 
 bench: $(STAMP)
 	$(VPY) -m bench --certificates $(CERTIFICATES) $(BENCH_ARGS)
+
+# A certificate (with its annex of sites) and a suspension notice, printed as PDF and turned
+# into PNG pages by poppler's pdftoppm, for README.
+screenshots: $(STAMP) system-deps
+	$(VPY) -m api.reports.samples docs/screenshots
 
 lint: $(STAMP)
 	$(VPY) -m ruff check .

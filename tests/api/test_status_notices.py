@@ -18,6 +18,8 @@ from tests.api.conftest import API
 from tests.api.lifecycle_office import LifecycleOffice
 from tests.api.test_decisions_api import uscc
 from tests.api.test_evaluation_report import pdf_text
+from tests.pages.support import staff_member
+from tests.pages.test_decision_pages import sign_in
 
 HTML, PDF = "text/html", "application/pdf"
 
@@ -199,3 +201,29 @@ def test_status_notices_are_for_staff_only(client: TestClient) -> None:
     for kind in ("suspension-notice", "withdrawal-notice"):
         response = client.get(f"{API}/certificates/ECPSC-SC-2026-00001/{kind}")
         assert response.status_code == 401, response.text
+
+
+def test_the_staff_certificate_page_links_its_printable_notices(
+    office: LifecycleOffice, client: TestClient
+) -> None:
+    """Given a suspended certificate and a signed-in decision maker, when the certificate's page
+    is opened, then it links the suspension notice, which opens as a printable page; once the
+    certificate is withdrawn, the page links the withdrawal notice too."""
+    number = suspended(office, 906)
+    staff_member(client, "决定人郑十", ["decision_maker"], "zhengshi")
+    sign_in(client, "zhengshi")
+
+    page = client.get(f"/certificates/{number}").text
+    notice = client.get(f"/certificates/{number}/suspension-notice")
+
+    assert f'href="/certificates/{number}/suspension-notice"' in page
+    assert 'id="withdrawal-notice-link"' not in page
+    assert notice.status_code == 200 and "认证证书暂停通知书" in notice.text
+    assert "2026-12-12" in notice.text
+    body = {"reason": "other", "verified_on": "2026-11-25", "effective_on": "2026-11-26"}
+    assert (
+        office.post(f"/certificates/{number}/withdrawal", body, office.decider).status_code == 200
+    )
+    page = client.get(f"/certificates/{number}").text
+    assert f'href="/certificates/{number}/withdrawal-notice"' in page
+    assert "认证证书撤销通知书" in client.get(f"/certificates/{number}/withdrawal-notice").text
