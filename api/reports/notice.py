@@ -160,7 +160,8 @@ def notice_letter(notice: dict[str, Any]) -> Letter:
         subtitle=notice["title"]["en"],
         particulars=particulars,
         paragraphs=paragraphs,
-        closing=[*closing_lines(notice["issuer"]), notice["generated_on"]],
+        # dated the decision, not the day it is printed again
+        closing=[*closing_lines(notice["issuer"]), notice["decided_on"]],
         seal_image=notice["issuer"]["seal_image"],
     )
 

@@ -239,3 +239,20 @@ def test_an_appeal_notice_names_the_decision_in_words(
     assert labels["事由 / Subject"] == "本机构于 2026-10-10 对福州某电器有限公司作出的不予认证决定"
     assert decision_id not in str(letter)
     assert any("重新作出认证决定" in p for p in letter["paragraphs"])
+
+
+def test_a_refusal_notice_is_dated_its_decision_not_the_print_date(
+    client: TestClient, admin_headers: dict[str, str], tmp_path: Path
+) -> None:
+    """Given a refusal decided on 2026-10-10, when its notice is printed on 2026-11-28, then
+    the letter's date under the CB's name is 2026-10-10, and the print date is nowhere on it."""
+    desk = AppealsDesk(client, admin_headers)
+    decision_id, _ = desk.refused_decision(uscc(967))
+
+    text = pdf_text(get(desk, f"/decisions/{decision_id}/notice", PDF).content, tmp_path)
+    html = get(desk, f"/decisions/{decision_id}/notice", HTML).text
+
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[-2] == "2026-10-10"  # above the page's foot
+    assert "2026-11-28" not in text
+    assert html.rstrip().endswith("</html>") and "2026-11-28" not in html
