@@ -234,8 +234,9 @@ def _forget(font: TTFont) -> None:
     rl_fonts._ps2tt_map.pop(family, None)
 
 
-_drawn_before: dict[str, set[str]] = {}
-"""Per kind of document, the characters its layout drew beyond its data: its fixed labels."""
+_drawn_before: dict[str, frozenset[str]] = {}
+"""Per kind of document, the characters its layout drew beyond its data: its fixed labels
+(replaced whole, never changed in place, as renders run in several threads)."""
 
 
 def strings_of(value: Any) -> str:
@@ -256,7 +257,7 @@ def render_embedded(
 ) -> bytes:
     """The PDF build(font_name) makes, in the first font with a glyph for every character it
     draws (text: what the document's data says; the layout's labels are learnt as it draws)."""
-    chars = set(text) | _drawn_before.get(kind, set())
+    chars = set(text) | _drawn_before.get(kind, frozenset())
     while True:
         file = choose(chars)
         font = _register(file, chars)
@@ -269,7 +270,7 @@ def render_embedded(
             return pdf
         # the layout drew labels the data does not hold: build again with them (once per
         # kind of document and process, as they are remembered)
-        labels = _drawn_before.setdefault(kind, set())
+        labels = _drawn_before.get(kind, frozenset())
         if len(labels) < 4000:
-            labels |= new - set(text)
+            _drawn_before[kind] = labels | (new - set(text))
         chars |= new

@@ -12,13 +12,17 @@ Needs Debian's fonts-droid-fallback, fonts-noto-cjk and poppler-utils (`make sys
 from __future__ import annotations
 
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.reports import fonts
+from api.reports.certificate import build_certificate, render_certificate_pdf
 from api.reports.fonts import FontFile, FontUnavailable, choose
+from api.reports.samples import sample_certificate
 from tests.api.conftest import API
 from tests.api.test_appeals_api import AppealsDesk
 from tests.api.test_decisions_api import uscc
@@ -156,3 +160,27 @@ def test_fonts_are_chosen_by_the_glyphs_of_the_text() -> None:
     assert "C" in refused.value.message and "E" in refused.value.message
     with pytest.raises(FontUnavailable):
         choose("\U0001f600", (DROID, NOTO))
+
+
+def test_documents_printed_at_once_in_threads_each_keep_their_own_text(tmp_path: Path) -> None:
+    """Given six certificates of different organizations, when they are printed at the same
+    time in four threads (as the server's worker threads would), then each PDF reads back its
+    own number and organization, in an embedded font."""
+    docs = []
+    for n in range(6):
+        certificate = sample_certificate()
+        certificate.number = f"ECPSC-SC-2026-0010{n}"
+        certificate.organization = {
+            **certificate.organization,
+            "name": f"福州第{n}号家电服务有限公司",
+        }
+        docs.append(build_certificate(certificate, date(2026, 11, 28), "http://x/verify"))
+
+    with ThreadPoolExecutor(4) as pool:
+        pdfs = list(pool.map(render_certificate_pdf, docs))
+
+    for n, (doc, pdf) in enumerate(zip(docs, pdfs, strict=True)):
+        (tmp_path / str(n)).mkdir()
+        text = pdf_text(pdf, tmp_path / str(n))
+        assert doc["number"] in text and f"福州第{n}号家电服务有限公司" in text
+        assert b"/FontFile2" in pdf
