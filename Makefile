@@ -10,6 +10,7 @@
 #   make lint                ruff and mypy
 #   make bench CERTIFICATES=100000    every benchmark on PostgreSQL (see bench/README.md)
 #   make lock                re-pin every Python package in requirements-dev.lock (newest allowed)
+#   make screenshots         PNG pictures of printed documents into docs/screenshots/
 #   make clean               remove caches and build leftovers (never ./var/, the event store)
 
 PYTHON ?= python3
@@ -26,7 +27,8 @@ RUN_STAMP := $(VENV)/.ecpsc-run-installed
 TEST_STAMP := $(VENV)/.ecpsc-test-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run demo test lint lock clean distclean system-deps bench
+.PHONY: help install install-test run demo test lint lock clean distclean system-deps bench \
+	screenshots
 
 help:
 	@echo "make run | demo | test | lint | lock | clean | distclean   (see README.md)"
@@ -76,7 +78,7 @@ lock:
 # jq and curl for README's walk, chromium and CJK fonts for the browser tests, poppler for PDFs.
 # Installed when missing and we are root; silent when all are there.
 SYSTEM_PACKAGES := postgresql redis-server rabbitmq-server jq curl chromium fonts-noto-cjk \
-	fonts-wqy-zenhei poppler-utils poppler-data
+	fonts-wqy-zenhei fonts-droid-fallback poppler-utils poppler-data
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -111,6 +113,11 @@ BENCH_ARGS ?=
 
 bench: $(TEST_STAMP)
 	$(VPY) -m bench --certificates $(CERTIFICATES) $(BENCH_ARGS)
+
+# A certificate (with its annex of sites) and a suspension notice, printed as PDF and turned
+# into PNG pages by poppler's pdftoppm, for README.
+screenshots: $(RUN_STAMP) system-deps
+	$(VPY) -m api.reports.samples docs/screenshots
 
 lint: $(TEST_STAMP)
 	$(VPY) -m ruff check .

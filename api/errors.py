@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from api.pages.rendering import render_public
+from api.reports.fonts import FontUnavailable
 from domain.errors import DomainError, InvalidInput, NotFound
 from ecpsc.documents import DocumentCorrupted, DocumentMissing
 from ecpsc.outage import STORE_UNAVAILABLE
@@ -109,6 +110,13 @@ def install_error_handlers(app: FastAPI) -> None:
             "记录已被同时修改，请刷新后重试 / "
             "the record was changed concurrently; reload and retry",
             "ZPIC-WF-20 10.1",
+        )
+
+    @app.exception_handler(FontUnavailable)
+    def _no_font(_: Request, exc: FontUnavailable) -> JSONResponse:
+        return JSONResponse(
+            status_code=503,
+            content={"code": exc.code, "message": exc.message, "clause": "ZPIC-WF-20 8.1.1"},
         )
 
     @app.exception_handler(DocumentMissing)

@@ -17,6 +17,7 @@ from api.pages import page_routers, verify
 from api.pages.handlers import install_page_handlers
 from api.pages.templating import STATIC
 from api.rate_limits import RateLimits, public_rate_limit
+from api.reports.fonts import readiness as pdf_font_readiness
 from api.request_limits import BodyLimits
 from api.routes import (
     appeals,
@@ -152,7 +153,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     @app.get("/readyz", tags=["health"], response_model=None)
     def readyz(request: Request) -> JSONResponse:
         """Readiness: the event store and the workers' broker answer, and how far each read
-        model lags behind the store (503 with Retry-After when either cannot be reached)."""
+        model lags behind the store (503 with Retry-After when either cannot be reached); and
+        whether an installed font can print documents (status "degraded" when none can)."""
         services: Services = request.app.state.services
         try:
             last = services.backoffice.recorder.max_notification_id()
@@ -174,8 +176,15 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
                     status_code=503,
                     headers={"Retry-After": "5"},
                 )
+        fonts = pdf_font_readiness()
         return JSONResponse(
-            {"status": "ready", "events": last or 0, "projection_lag": lag, "queues": queues}
+            {
+                "status": "ready" if fonts["status"] == "ok" else "degraded",
+                "events": last or 0,
+                "projection_lag": lag,
+                "queues": queues,
+                "pdf_fonts": fonts,
+            }
         )
 
     return app

@@ -1009,7 +1009,8 @@ class BackOffice(CalendarDesk, SignInDesk):
 
     def _covered_sites(self, audit: Audit) -> list[dict[str, str]]:
         """The central office and the service sites in scope, with addresses (8.1.1)."""
-        sites = [{"name": "中心办公室 / central office", "address": audit.organization["address"]}]
+        # the name as data, in Chinese; printed documents translate the label
+        sites = [{"name": "中心办公室", "address": audit.organization["address"]}]
         if audit.application_id is not None:
             application = self.get_application(UUID(audit.application_id))
             sites += [dict(s) for s in application.sites]

@@ -330,6 +330,8 @@ def regulator_export(
         ensure_month(month)
     except InvalidInput as error:
         raise typer.BadParameter(error.message, param_hint="--month") from None
+    from api.reports.issuer import issuer
+
     target = output or Path(f"regulator-{month}.xlsx")
     services = Services(Settings(), run_projections=True)
     try:
@@ -339,7 +341,7 @@ def regulator_export(
         if last is not None and not view.has_tracking_id(services.backoffice.name, last):
             typer.echo("the regulator outbox has not caught up; nothing written", err=True)
             raise typer.Exit(code=1)
-        content = view.workbook(month)
+        content = view.workbook(month, cb=issuer(services.settings))
         count = len(view.month_notifications(month))
     finally:
         services.close()

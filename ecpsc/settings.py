@@ -69,6 +69,27 @@ class Settings(BaseSettings):
     signing_previous_keys: str | None = None
     """PEM files of earlier keys, comma-separated: their public keys stay published."""
 
+    # The certification body (本机构) as its certificates, notices and pages name it. The
+    # defaults are a demonstration identity, marked as such on every document.
+    issuer_name: str = "ECPSC 演示认证有限公司（演示机构）"
+    """The CB's name in Chinese (8.1.1 item 10)."""
+    issuer_name_en: str = "ECPSC Demo Certification Co., Ltd. (demonstration)"
+    """The CB's name in English."""
+    issuer_address: str = "广东省深圳市福田区演示路 1 号（演示地址）"
+    """The CB's address in Chinese (8.1.1 item 10)."""
+    issuer_address_en: str = "1 Demo Road, Futian District, Shenzhen, Guangdong (demonstration)"
+    """The CB's address in English."""
+    issuer_approval_number: str = "CNCA-R-0000-000（演示）"
+    """The CB's approval number from CNCA (批准号)."""
+    issuer_accreditation: str = "CNAS C000-S（演示）"
+    """The CB's accreditation (认可注册号), empty if none."""
+    issuer_phone: str = "0755-0000 0000（演示）"
+    """The CB's telephone for organizations and the public."""
+    issuer_email: str = "service@ecpsc.example.cn"
+    """The CB's e-mail address for organizations and the public."""
+    issuer_seal_image: Path | None = None
+    """A PNG or JPEG of the CB's seal, printed beside its name on certificates and notices."""
+
     @field_validator("daily_jobs", "projections", mode="before")
     @classmethod
     def _on_off(cls, value: object) -> object:

@@ -12,10 +12,11 @@ A new certificate event is one handler calling `_notify` with its change and bus
 from __future__ import annotations
 
 import io
+import json
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.audit import Audit
-from domain.certificate import Certificate
+from domain.certificate import SUSPENSION_REASONS, WITHDRAWAL_REASONS, Certificate
 from domain.disposal import Disposal
 from domain.regulator_report import RegulatorReport, ensure_month, month_of, report_due_on
 from domain.rulebook.dates import CHINA_STANDARD_TIME
@@ -86,25 +87,50 @@ CERTIFICATE_COLUMNS: tuple[str, ...] = (
     "证书编号",
     "获证组织名称",
     "统一社会信用代码",
+    "组织地址",
+    "认证覆盖场所",
     "认证范围",
     "认证依据",
     "证书级别",
+    "原证书级别",
     "发证日期",
     "有效期至",
     "证书状态",
     "变更类型",
     "变更日期",
+    "变更原因",
+    "暂停起始日期",
+    "暂停截止日期",
+    "认证机构名称",
+    "认证机构批准号",
 )
 AUDIT_SHEET = "审查结果"
 AUDIT_COLUMNS: tuple[str, ...] = (
     "证书编号",
     "获证组织名称",
     "审查类型",
+    "审查开始日期",
+    "审查结束日期",
     "审查完成日期",
+    "审查组长",
+    "审查组成员",
+    "审查人日",
+    "现场审查人日",
     "评价得分",
     "评价结论",
     "级别",
 )
+
+GRADE_CHANGE_REASONS: dict[str, str] = {
+    "surveillance_passed": "监督审查通过，按审查结果调整级别（5.5）",
+    "supplementary_passed": "补充审查通过，按审查结果调整级别（5.5）",
+    "recertification_passed": "再认证审查通过，按审查结果调整级别",
+    "downgrade": "监督审查不通过，降级（5.6）",
+}
+"""Why a grade changed, in Chinese (the codes the certificate records)."""
+
+TEAM_ROLES: dict[str, str] = {"leader": "组长", "auditor": "审查员", "trainee": "实习审查员"}
+
 NOTES_SHEET = "说明"
 WORKBOOK_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,6 +182,25 @@ class RegulatorOutboxQueries(ViewQueries):
         " score TEXT,"
         " grade TEXT,"
         " passed INTEGER)",
+        # details added in 2026-12, kept beside the first tables (a store built before has them
+        # empty until its read models are rebuilt; the workbook leaves those cells blank)
+        "CREATE TABLE IF NOT EXISTS regulator_certificate_details ("
+        " certificate_id TEXT PRIMARY KEY,"
+        " address TEXT NOT NULL,"
+        " sites TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS regulator_notification_details ("
+        " cursor BIGINT PRIMARY KEY,"
+        " previous_grade TEXT,"
+        " reason TEXT,"
+        " period_from TEXT,"
+        " period_until TEXT)",
+        "CREATE TABLE IF NOT EXISTS regulator_audit_details ("
+        " audit_id TEXT PRIMARY KEY,"
+        " start_on TEXT NOT NULL,"
+        " end_on TEXT NOT NULL,"
+        " team TEXT NOT NULL,"
+        " person_days TEXT NOT NULL,"
+        " onsite_days TEXT)",
         "CREATE TABLE IF NOT EXISTS regulator_batches ("
         " batch_id TEXT PRIMARY KEY,"
         " month TEXT NOT NULL UNIQUE,"
@@ -192,9 +237,15 @@ class RegulatorOutboxQueries(ViewQueries):
         return rows, int(total[0]["n"])
 
     def month_notifications(self, month: str) -> list[dict[str, Any]]:
-        """Every notification of a month, pending and reported, in cursor order."""
+        """Every notification of a month, pending and reported, in cursor order, with the
+        organization's address and sites and the change's details."""
         return self.rows(
-            "SELECT * FROM regulator_notifications WHERE month = ? ORDER BY cursor", [month]
+            "SELECT n.*, c.address, c.sites, d.previous_grade, d.reason, d.period_from,"
+            " d.period_until FROM regulator_notifications n"
+            " LEFT JOIN regulator_certificate_details c ON c.certificate_id = n.certificate_id"
+            " LEFT JOIN regulator_notification_details d ON d.cursor = n.cursor"
+            " WHERE n.month = ? ORDER BY n.cursor",
+            [month],
         )
 
     def pending_cursors(self, month: str) -> list[int]:
@@ -210,8 +261,10 @@ class RegulatorOutboxQueries(ViewQueries):
         """The audits behind the month's changes (an issue's audit), in cursor order."""
         return self.rows(
             "SELECT n.cursor, n.number, n.organization_name, a.audit_id, a.audit_type,"
-            " a.completed_on, a.score, a.grade, a.passed"
+            " a.completed_on, a.score, a.grade, a.passed, d.start_on, d.end_on, d.team,"
+            " d.person_days, d.onsite_days"
             " FROM regulator_notifications n JOIN regulator_audits a ON a.audit_id = n.audit_id"
+            " LEFT JOIN regulator_audit_details d ON d.audit_id = a.audit_id"
             " WHERE n.month = ? ORDER BY n.cursor",
             [month],
         )
@@ -221,13 +274,20 @@ class RegulatorOutboxQueries(ViewQueries):
         rows = self.rows("SELECT * FROM regulator_batches WHERE month = ?", [month])
         return rows[0] if rows else None
 
-    def workbook(self, month: str, generated_at: datetime | None = None) -> bytes:
-        """The month's report to the regulator as an .xlsx workbook."""
+    def workbook(
+        self,
+        month: str,
+        generated_at: datetime | None = None,
+        cb: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        """The month's report to the regulator as an .xlsx workbook (cb: the certification
+        body reporting, `api.reports.issuer.issuer`)."""
         return monthly_workbook(
             self.month_notifications(month),
             self.audit_results(month),
             month,
             generated_at=generated_at,
+            cb=cb,
         )
 
 
@@ -264,7 +324,28 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
                         e.organization["uscc"],
                         e.audit_type,
                     ],
-                )
+                ),
+                (
+                    "INSERT INTO regulator_audit_details (audit_id, start_on, end_on, team,"
+                    " person_days) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        str(e.originator_id),
+                        e.start_on.isoformat(),
+                        e.end_on.isoformat(),
+                        json.dumps(
+                            [
+                                {
+                                    "name": m.get("name"),
+                                    "role": m.get("role"),
+                                    "days": str(m.get("days")),
+                                }
+                                for m in e.team
+                            ],
+                            ensure_ascii=False,
+                        ),
+                        str(e.qualified_days),
+                    ],
+                ),
             ],
             tracking,
         )
@@ -284,7 +365,11 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
                         int(bool(score["passed"])),
                         str(e.originator_id),
                     ],
-                )
+                ),
+                (
+                    "UPDATE regulator_audit_details SET onsite_days = ? WHERE audit_id = ?",
+                    [str(e.onsite_days), str(e.originator_id)],
+                ),
             ],
             tracking,
         )
@@ -313,6 +398,7 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
                     f"INSERT INTO regulator_certificates ({columns}) VALUES ({marks})",
                     list(certificate.values()),
                 ),
+                _certificate_details(str(e.originator_id), e.organization, e.sites),
                 _notification(e, tracking, certificate, "issued", e.issued_on, e.audit_id),
             ],
             tracking,
@@ -321,7 +407,15 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
     @process_event.register
     def _suspended(self, e: Certificate.Suspended, tracking: Tracking) -> None:
         # entered late, after a withdrawal or expiry, it leaves the status as it was (§12)
-        self._notify(e, tracking, "suspended", e.effective_on, status=e.status_after)
+        period = {"period_from": e.effective_on, "period_until": e.suspended_until}
+        self._notify(
+            e,
+            tracking,
+            "suspended",
+            e.effective_on,
+            details={"reason": e.reason, **period},
+            status=e.status_after,
+        )
 
     @process_event.register
     def _reinstated(self, e: Certificate.Reinstated, tracking: Tracking) -> None:
@@ -333,14 +427,23 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
 
     @process_event.register
     def _withdrawn(self, e: Certificate.Withdrawn, tracking: Tracking) -> None:
-        self._notify(e, tracking, "withdrawn", e.effective_on)
+        self._notify(e, tracking, "withdrawn", e.effective_on, details={"reason": e.reason})
 
     @process_event.register
     def _grade_changed(self, e: Certificate.GradeChanged, tracking: Tracking) -> None:
-        self._notify(e, tracking, "grade_changed", e.effective_on, e.audit_id, grade=e.grade_to)
+        self._notify(
+            e,
+            tracking,
+            "grade_changed",
+            e.effective_on,
+            e.audit_id,
+            details={"previous_grade": e.grade_from, "reason": e.reason},
+            grade=e.grade_to,
+        )
 
     @process_event.register
     def _recertified(self, e: Certificate.Recertified, tracking: Tracking) -> None:
+        certificate_id = str(e.originator_id)
         self._notify(
             e,
             tracking,
@@ -352,6 +455,13 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
             grade=e.grade,
             issued_on=e.reissued_on.isoformat(),
             expires_on=e.expires_on.isoformat(),
+            extra=[
+                (
+                    "DELETE FROM regulator_certificate_details WHERE certificate_id = ?",
+                    [certificate_id],
+                ),
+                _certificate_details(certificate_id, e.organization, e.sites),
+            ],
         )
 
     @process_event.register
@@ -365,12 +475,15 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
         change: str,
         business_date: Any,
         audit_id: str | None = None,
+        details: dict[str, Any] | None = None,
+        extra: Sequence[Statement] = (),
         **changed: Any,
     ) -> None:
         """Queue a notification of a change to an issued certificate, and keep its state.
 
         `changed` names columns of the certificate that the change sets (e.g. `grade=`);
-        the status follows from the change.
+        the status follows from the change. `details` are the change's own (previous grade,
+        reason, period); `extra` statements go in the same transaction.
         """
         certificate = self.view.rows(
             "SELECT * FROM regulator_certificates WHERE certificate_id = ?",
@@ -385,7 +498,9 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
                     f"UPDATE regulator_certificates SET {assignments} WHERE certificate_id = ?",
                     [*changed.values(), certificate["certificate_id"]],
                 ),
+                *extra,
                 _notification(e, tracking, certificate, change, business_date, audit_id),
+                *_notification_details(tracking, details),
             ],
             tracking,
         )
@@ -428,14 +543,25 @@ class RegulatorOutboxProjection(Projection[RegulatorOutboxQueries]):
         statements: list[Statement] = []
         for number in e.certificate_numbers:
             statements += [
+                (
+                    "DELETE FROM regulator_notification_details WHERE cursor IN"
+                    " (SELECT cursor FROM regulator_notifications WHERE number = ?)",
+                    [number],
+                ),
+                (
+                    "DELETE FROM regulator_certificate_details WHERE certificate_id IN"
+                    " (SELECT certificate_id FROM regulator_certificates WHERE number = ?)",
+                    [number],
+                ),
                 ("DELETE FROM regulator_notifications WHERE number = ?", [number]),
                 ("DELETE FROM regulator_certificates WHERE number = ?", [number]),
             ]
         for record in e.records:
             if record["kind"] == "audit":
-                statements.append(
-                    ("DELETE FROM regulator_audits WHERE audit_id = ?", [record["aggregate_id"]])
-                )
+                for table in ("regulator_audits", "regulator_audit_details"):
+                    statements.append(
+                        (f"DELETE FROM {table} WHERE audit_id = ?", [record["aggregate_id"]])
+                    )
         self.view.write(statements, tracking)
 
 
@@ -474,6 +600,44 @@ def _notification(
     )
 
 
+def _certificate_details(
+    certificate_id: str, organization: dict[str, Any], sites: Sequence[dict[str, Any]]
+) -> Statement:
+    """The organization's address and the covered sites of a certificate."""
+    return (
+        "INSERT INTO regulator_certificate_details (certificate_id, address, sites)"
+        " VALUES (?, ?, ?)",
+        [
+            certificate_id,
+            organization.get("address") or "",
+            json.dumps(
+                [{"name": s.get("name"), "address": s.get("address")} for s in sites],
+                ensure_ascii=False,
+            ),
+        ],
+    )
+
+
+def _notification_details(tracking: Tracking, details: dict[str, Any] | None) -> list[Statement]:
+    """The change's own details (previous grade, reason, suspension period), if any."""
+    if not details:
+        return []
+    values = {k: v.isoformat() if isinstance(v, date) else v for k, v in details.items()}
+    return [
+        (
+            "INSERT INTO regulator_notification_details (cursor, previous_grade, reason,"
+            " period_from, period_until) VALUES (?, ?, ?, ?, ?)",
+            [
+                tracking.notification_id,
+                values.get("previous_grade"),
+                values.get("reason"),
+                values.get("period_from"),
+                values.get("period_until"),
+            ],
+        )
+    ]
+
+
 # -- the monthly workbook ------------------------------------------------------------------------
 
 _HEADER_FONT = Font(bold=True)
@@ -492,7 +656,8 @@ def _display_width(text: str) -> int:
 
 
 def _sheet(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A header row, frozen, then text cells (never formulas) and numbers, with widths to fit."""
+    """A header row, frozen, then text cells (never formulas), numbers and date cells, with
+    widths to fit."""
     widths = [_display_width(h) for h in header]
     for column, title in enumerate(header, start=1):
         cell = sheet.cell(row=1, column=column, value=title)
@@ -506,6 +671,15 @@ def _sheet(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]
             if isinstance(value, Decimal):
                 cell.value = value
                 cell.number_format = "0.00"
+            elif isinstance(value, bool | str) or value is None:
+                cell.value = text
+                cell.data_type = "s"  # text as given, even when it starts with "="
+            elif isinstance(value, date):
+                cell.value = value
+                cell.number_format = "yyyy-mm-dd"
+                text = "yyyy-mm-dd"
+            elif isinstance(value, int):
+                cell.value = value
             else:
                 cell.value = text
                 cell.data_type = "s"  # text as given, even when it starts with "="
@@ -520,20 +694,62 @@ def _name(names: dict[str, str], key: Any) -> str:
     return names.get(str(key), "" if key is None else str(key))
 
 
+def _day(value: Any) -> date | None:
+    """An ISO date of the view as a date (a date cell), None when there is none."""
+    return date.fromisoformat(str(value)) if value else None
+
+
+def _reason_zh(change: str, code: Any) -> str:
+    """The change's reason in Chinese."""
+    if not code:
+        return ""
+    table = {
+        "suspended": SUSPENSION_REASONS,
+        "withdrawn": WITHDRAWAL_REASONS,
+        "grade_changed": GRADE_CHANGE_REASONS,
+    }.get(change, {})
+    return table.get(str(code), str(code)).split(" / ")[0]
+
+
+def _sites_text(sites: Any) -> str:
+    """The covered sites, "name：address" joined by "；"."""
+    if not sites:
+        return ""
+    return "；".join(f"{s.get('name') or ''}：{s.get('address') or ''}" for s in json.loads(sites))
+
+
+def _team(team: Any) -> tuple[str, str]:
+    """The audit team's leader, and every member with role and days."""
+    if not team:
+        return "", ""
+    members = json.loads(team)
+    leader = "、".join(m["name"] or "" for m in members if m.get("role") == "leader")
+    everyone = "；".join(
+        f"{m['name']}（{TEAM_ROLES.get(m.get('role') or '', m.get('role') or '')}，"
+        f"{m.get('days')} 人日）"
+        for m in members
+    )
+    return leader, everyone
+
+
 def monthly_workbook(
     rows: Sequence[dict[str, Any]],
     audit_rows: Sequence[dict[str, Any]],
     month: str,
     *,
     generated_at: datetime | None = None,
+    cb: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The month's report to the regulator: certificate changes, audit results, and a note.
 
     `rows` are the month's notifications (pending and reported) in cursor order; `audit_rows`
-    the audits behind them. Columns are fixed; dates are ISO text; names are in Chinese.
+    the audits behind them; `cb` the reporting certification body. Columns are fixed; dates
+    are date cells, counts and scores numbers; names are in Chinese.
     """
     ensure_month(month)
     generated_at = generated_at or datetime.now(CHINA_STANDARD_TIME)
+    cb_name = (cb or {}).get("name", {}).get("zh", "")
+    cb_approval = (cb or {}).get("approval_number", "")
     book = Workbook()
     certificates = book.active
     assert certificates is not None
@@ -546,14 +762,22 @@ def monthly_workbook(
                 r["number"],
                 r["organization_name"],
                 r["uscc"],
+                r.get("address") or "",
+                _sites_text(r.get("sites")),
                 r["scope"],
                 r["basis"],
                 _name(GRADES, r["grade"]),
-                r["issued_on"],
-                r["expires_on"],
+                _name(GRADES, r["previous_grade"]) if r.get("previous_grade") else "",
+                _day(r["issued_on"]),
+                _day(r["expires_on"]),
                 _name(CERTIFICATE_STATUSES, r["certificate_status"]),
                 _name(CHANGES, r["change"]),
-                r["business_date"],
+                _day(r["business_date"]),
+                _reason_zh(r["change"], r.get("reason")),
+                _day(r.get("period_from")),
+                _day(r.get("period_until")),
+                cb_name,
+                cb_approval,
             )
             for r in rows
         ],
@@ -566,7 +790,12 @@ def monthly_workbook(
                 a["number"],
                 a["organization_name"],
                 _name(AUDIT_TYPES, a["audit_type"]),
-                a["completed_on"],
+                _day(a.get("start_on")),
+                _day(a.get("end_on")),
+                _day(a["completed_on"]),
+                *_team(a.get("team")),
+                Decimal(a["person_days"]) if a.get("person_days") else None,
+                Decimal(a["onsite_days"]) if a.get("onsite_days") else None,
                 None if a["score"] is None else Decimal(a["score"]),
                 "" if a["passed"] is None else ("通过" if a["passed"] else "不通过"),
                 _name(GRADES, a["grade"]),
@@ -576,15 +805,17 @@ def monthly_workbook(
     )
     statuses = Counter(r["status"] for r in rows)
     changes = Counter(r["change"] for r in rows)
-    notes = [
+    notes: list[tuple[str, Any]] = [
+        ("认证机构名称", cb_name),
+        ("认证机构批准号", cb_approval),
         ("报告月份", month),
-        ("报送截止日期（次月10日前）", report_due_on(month).isoformat()),
+        ("报送截止日期（次月10日前）", report_due_on(month)),
         ("生成时间", generated_at.isoformat(timespec="seconds")),
-        ("证书变更条数", str(len(rows))),
-        ("其中待报送", str(statuses["pending"])),
-        ("其中已报送", str(statuses["reported"])),
-        ("审查结果条数", str(len(audit_rows))),
-        *((f"变更类型：{zh}", str(changes[key])) for key, zh in CHANGES.items()),
+        ("证书变更条数", len(rows)),
+        ("其中待报送", statuses["pending"]),
+        ("其中已报送", statuses["reported"]),
+        ("审查结果条数", len(audit_rows)),
+        *((f"变更类型：{zh}", changes[key]) for key, zh in CHANGES.items()),
     ]
     _sheet(book.create_sheet(NOTES_SHEET), ("项目", "内容"), notes)
     buffer = io.BytesIO()

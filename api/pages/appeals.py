@@ -357,7 +357,8 @@ def notice(appeal_id: str, page: Page) -> HTMLResponse:
     except NotFound:
         return not_found(page)
     try:
-        letter = appeal_notice(appeal, page.services.backoffice.today())
+        backoffice = page.services.backoffice
+        letter = appeal_notice(appeal, backoffice.today(), backoffice)
     except DomainError as error:
         context = {**case_context(page, appeal), "values": {}, "failed": "notice"}
         return refused(page, error, "staff/appeal.html", **context)

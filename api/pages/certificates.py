@@ -22,6 +22,11 @@ from api.pages.session import FormPost, Page, StaffPage
 from api.pages.templating import templates
 from api.reports.certificate import build_certificate
 from api.reports.qr import qr_svg
+from api.reports.status_notice import (
+    build_suspension_notice,
+    build_withdrawal_notice,
+    status_letter,
+)
 from api.routes.certificates import verification_url
 from api.schemas.certificates import (
     CertificateStatus,
@@ -40,7 +45,7 @@ from domain.certificate import (
     WITHDRAWAL_REASONS,
     Certificate,
 )
-from domain.errors import InvalidInput, NotFound
+from domain.errors import DomainError, InvalidInput, NotFound
 from domain.rulebook.working_days import working_day_deadline
 from ecpsc.history import ActorNames, event_record
 from ecpsc.qr_statement import signed_qr_address
@@ -159,6 +164,32 @@ def certificate_document(number: str, page: Page) -> HTMLResponse:
     doc = build_certificate(certificate, page.services.backoffice.today(), url)
     doc["verification"]["qr"] = qr = signed_qr_address(page.services.settings, certificate)
     html = templates.get_template("certificate.html").render(c=doc, qr=qr_svg(qr))
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/certificates/{number}/suspension-notice", response_class=HTMLResponse)
+def suspension_notice(number: str, page: Page) -> HTMLResponse:
+    """The printable suspension notice, as `GET /api/v1/certificates/{n}/suspension-notice`."""
+    return _status_notice(page, number, build_suspension_notice)
+
+
+@router.get("/certificates/{number}/withdrawal-notice", response_class=HTMLResponse)
+def withdrawal_notice(number: str, page: Page) -> HTMLResponse:
+    """The printable withdrawal notice, as `GET /api/v1/certificates/{n}/withdrawal-notice`."""
+    return _status_notice(page, number, build_withdrawal_notice)
+
+
+def _status_notice(page: Page, number: str, build: Callable[..., Any]) -> HTMLResponse:
+    certificate = _certificate(page, number)
+    if certificate is None:
+        return not_found(page)
+    backoffice = page.services.backoffice
+    try:
+        events = backoffice.repository.event_store.get(certificate.id)
+        notice = build(certificate, events, backoffice.today())
+    except DomainError:
+        return not_found(page)
+    html = templates.get_template("letter.html").render(letter=status_letter(notice))
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 

@@ -1,7 +1,7 @@
 """The printable certificate (ZPIC-WF-20 8.1.1): every item, Chinese first, and its status today.
 
 `build_certificate` gives the document's data (JSON-ready); `render_certificate_pdf` lays it out
-on A4 with the CJK font of the evaluation report (`api.reports.pdf.cjk_font`).
+on A4 in a CJK font chosen by the glyphs it draws (`api.reports.fonts`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
+    Image,
     KeepTogether,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -29,8 +31,10 @@ from reportlab.platypus import (
 )
 
 from api.reports.evaluation import BASIS, bilingual
+from api.reports.fonts import render_embedded, strings_of
 from api.reports.issuer import issuer
-from api.reports.pdf import PDF_SAFE, cjk_font
+from api.reports.paging import page_of, paged_canvas
+from api.reports.pdf import PDF_SAFE
 from api.reports.qr import qr_drawing
 from domain.certificate import Certificate
 from domain.rulebook.scoring import GRADE_NAMES
@@ -60,6 +64,33 @@ VERIFY: Text = {
     "en": "Scan the QR code or open the address above to check this certificate's current "
     "status on the CB's public register",
 }
+
+
+CENTRAL_OFFICE: Text = {"zh": "中心办公室", "en": "central office"}
+LEGACY_CENTRAL_OFFICE = "中心办公室 / central office"
+"""How certificates issued before 2026-12 stored the central office's name (labels in data)."""
+
+ANNEX_AFTER = 3
+"""More covered sites than this go to an annex page, keeping the QR code and the CB on page 1."""
+
+ANNEX: Text = {"zh": "附件：认证覆盖场所", "en": "Annex: sites covered"}
+
+
+def covered_sites(certificate: Certificate) -> list[dict[str, Any]]:
+    """The covered sites as entered; the central office (the first) is marked so that its label
+    is translated on print, whichever way its name was stored."""
+    sites = []
+    for n, site in enumerate(certificate.sites):
+        name = site.get("name")
+        central = n == 0 and name in (CENTRAL_OFFICE["zh"], LEGACY_CENTRAL_OFFICE)
+        sites.append(
+            {
+                "name": CENTRAL_OFFICE["zh"] if central else name,
+                "address": site.get("address"),
+                "central_office": central,
+            }
+        )
+    return sites
 
 
 def _iso(day: date | None) -> str | None:
@@ -93,15 +124,23 @@ def status_part(certificate: Certificate, today: date) -> dict[str, Any]:
         "code": code,
         **STATUS_NAMES[code],
         "as_of": today.isoformat(),
+        "as_of_text": {
+            "zh": f"截至打印日期 {today.isoformat()} 的状态",
+            "en": f"status as of the print date, {today.isoformat()}",
+        },
         "valid": code == "valid",
         "detail": detail,
     }
 
 
 def build_certificate(
-    certificate: Certificate, today: date, verification_url: str
+    certificate: Certificate,
+    today: date,
+    verification_url: str,
+    cb: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The certificate's printable content (8.1.1 items 1–11) and its status today, JSON-ready."""
+    """The certificate's printable content (8.1.1 items 1–11) and its status today, JSON-ready
+    (cb: the issuing body, `api.reports.issuer.issuer`)."""
     org = certificate.organization
     english_basis = {b["zh"]: b["en"] for b in BASIS}
     grade = bilingual(GRADE_NAMES[certificate.grade])
@@ -114,7 +153,7 @@ def build_certificate(
             "address": org.get("address"),
             "uscc": org.get("uscc"),
         },
-        "sites": [{"name": s.get("name"), "address": s.get("address")} for s in certificate.sites],
+        "sites": covered_sites(certificate),
         "basis": {
             "zh": certificate.basis,
             "en": english_basis.get(certificate.basis, certificate.basis),
@@ -123,7 +162,7 @@ def build_certificate(
         "grade": {"code": certificate.grade, **grade},
         "issued_on": certificate.issued_on.isoformat(),
         "expires_on": certificate.expires_on.isoformat(),
-        "issuer": issuer(),
+        "issuer": cb if cb is not None else issuer(),
         "verification": {"url": verification_url, **VERIFY},
         "status": status_part(certificate, today),
         "generated_on": today.isoformat(),
@@ -151,6 +190,7 @@ def _en(value: Any, size: float = 8) -> str:
 def mark_drawing(number: str, font: str) -> Drawing:
     """The certification mark (8.2.1): the CB's logo, a ringed seal, with the number beside."""
     drawing = Drawing(80 * mm, 22 * mm)
+    drawing.initialFontName = font  # else reportlab names Helvetica (unembedded) in the PDF
     cx, cy, r = 11 * mm, 11 * mm, 10 * mm
     drawing.add(Circle(cx, cy, r, strokeColor=NAVY, strokeWidth=2, fillColor=None))
     drawing.add(Circle(cx, cy, r - 2 * mm, strokeColor=NAVY, strokeWidth=0.7, fillColor=None))
@@ -200,9 +240,16 @@ class CertificateLayout:
             alignment=TA_CENTER,
             textColor=GREY,
         )
+        self.heading = ParagraphStyle(
+            "heading", parent=self.body, fontSize=15, leading=21, textColor=NAVY, spaceAfter=6
+        )
         self.banner = ParagraphStyle(
             "banner", parent=self.body, fontSize=13, leading=18, alignment=TA_CENTER, textColor=RED
         )
+
+    def _font_cmd(self) -> tuple[str, tuple[int, int], tuple[int, int], str]:
+        """A table's own font (else reportlab names Helvetica, unembedded, in the PDF)."""
+        return ("FONTNAME", (0, 0), (-1, -1), self.font)
 
     def story(self) -> list[Flowable]:
         """The flowables of the certificate, top to bottom."""
@@ -221,14 +268,14 @@ class CertificateLayout:
             Spacer(1, 5 * mm),
             KeepTogether([self._verification(), Spacer(1, 4 * mm), self._issuer()]),
         ]
-        return out
+        return out + self.annex()
 
     def _banner(self) -> Table:
         status = self.d["status"]
         markup = f"{_t(status['zh'])} / {_t(status['en'])}<br/>" + _t(status["detail"]["zh"])
         markup += f"<br/>{_en(status['detail']['en'], 9)}"
         banner = Table([[Paragraph(markup, self.banner)]], colWidths=[WIDTH])
-        banner.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2, RED)]))
+        banner.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2, RED), self._font_cmd()]))
         return banner
 
     def _statement(self) -> str:
@@ -247,7 +294,12 @@ class CertificateLayout:
     def _particulars(self) -> Table:
         d = self.d
         org, status = d["organization"], d["status"]
-        sites = "<br/>".join(f"{_t(s['name'])}：{_t(s['address'])}" for s in d["sites"])
+        if len(d["sites"]) > ANNEX_AFTER:
+            sites = (
+                f"共 {len(d['sites'])} 处，见{_t(ANNEX['zh'])}{_en(ANNEX['en'] + ' (last page)')}"
+            )
+        else:
+            sites = "<br/>".join(self._site(s) for s in d["sites"])
         rows = [
             ("证书编号", "Certificate No.", _t(d["number"])),
             ("获证组织", "Organization", _t(org["name"])),
@@ -262,7 +314,8 @@ class CertificateLayout:
             (
                 "证书状态",
                 "Status",
-                f"{_t(status['zh'])}{_en(status['en'])}（{_t(status['as_of'])}）",
+                f"{_t(status['zh'])}{_en(status['en'])}<br/>（{_t(status['as_of_text']['zh'])}"
+                f"{_en(status['as_of_text']['en'])}；当前状态请扫码查询）",
             ),
         ]
         data = [
@@ -278,10 +331,61 @@ class CertificateLayout:
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("TOPPADDING", (0, 0), (-1, -1), 2.5),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                    self._font_cmd(),
                 ]
             )
         )
         return table
+
+    def _site(self, site: dict[str, Any]) -> str:
+        label = _en(CENTRAL_OFFICE["en"]) if site.get("central_office") else ""
+        return f"{_t(site['name'])}{label}：{_t(site['address'])}"
+
+    def annex(self) -> list[Flowable]:
+        """The annex page of the covered sites, when there are more than fit on page 1."""
+        d = self.d
+        if len(d["sites"]) <= ANNEX_AFTER:
+            return []
+        rows = [
+            [
+                Paragraph(f"序号{_en('No.', 7.5)}", self.cell),
+                Paragraph(f"场所{_en('Site', 7.5)}", self.cell),
+                Paragraph(f"地址{_en('Address', 7.5)}", self.cell),
+            ]
+        ]
+        for n, site in enumerate(d["sites"], start=1):
+            label = _en(CENTRAL_OFFICE["en"]) if site.get("central_office") else ""
+            rows.append(
+                [
+                    Paragraph(str(n), self.cell),
+                    Paragraph(f"{_t(site['name'])}{label}", self.cell),
+                    Paragraph(_t(site["address"]), self.cell),
+                ]
+            )
+        table = Table(rows, colWidths=[16 * mm, 60 * mm, WIDTH - 76 * mm], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, GREY),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEF1F6")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    self._font_cmd(),
+                ]
+            )
+        )
+        return [
+            PageBreak(),
+            Paragraph(f"{_t(ANNEX['zh'])}{_en(ANNEX['en'], 11)}", self.heading),
+            Paragraph(
+                f"证书编号{_en('Certificate No.')}：{_t(d['number'])}　获证组织"
+                f"{_en('Organization')}：{_t(d['organization']['name'])}<br/>"
+                f"本附件是证书的组成部分，与证书同时有效。"
+                f"{_en('This annex is part of the certificate and valid with it.')}",
+                self.cell,
+            ),
+            Spacer(1, 4 * mm),
+            table,
+        ]
 
     def _verification(self) -> Table:
         v = self.d["verification"]
@@ -291,21 +395,36 @@ class CertificateLayout:
             Paragraph(f"{_t(v['zh'])}<br/>{_en(v['en'], 7.5)}", self.cell),
         ]
         qr = qr_drawing(v.get("qr", v["url"]), 30 * mm)  # the address with its signed statement
+        qr.initialFontName = self.font  # else reportlab names Helvetica (unembedded) in the PDF
         table = Table([[qr, text]], colWidths=[34 * mm, WIDTH - 34 * mm])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), self._font_cmd()]))
         return table
 
-    def _issuer(self) -> Paragraph:
-        name, address = self.d["issuer"]["name"], self.d["issuer"]["address"]
-        return Paragraph(
+    def _issuer(self) -> Flowable:
+        cb = self.d["issuer"]
+        name, address = cb["name"], cb["address"]
+        credentials = f"批准号{_en('CNCA approval No.')}：{_t(cb['approval_number'])}"
+        if cb.get("accreditation"):
+            credentials += f"　认可{_en('Accreditation')}：{_t(cb['accreditation'])}"
+        text = Paragraph(
             f"发证机构{_en('Issued by')}：{_t(name['zh'])}{_en(name['en'])}<br/>"
+            f"{credentials}<br/>"
             f"地址{_en('Address')}：{_t(address['zh'])}{_en(address['en'])}<br/>"
             f"颁证日期{_en('Issued on')}：{_t(self.d['issued_on'])}",
             self.cell,
         )
+        seal = cb.get("seal_image")
+        if not seal:
+            return text
+        table = Table(
+            [[text, Image(seal, width=32 * mm, height=32 * mm, kind="proportional")]],
+            colWidths=[WIDTH - 36 * mm, 36 * mm],
+        )
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), self._font_cmd()]))
+        return table
 
     def on_page(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        """The certificate's frame, and its number and page at the foot."""
+        """The certificate's frame."""
         canvas.saveState()
         width, height = A4
         canvas.setStrokeColor(NAVY)
@@ -313,27 +432,42 @@ class CertificateLayout:
         canvas.rect(8 * mm, 8 * mm, width - 16 * mm, height - 16 * mm)
         canvas.setLineWidth(0.8)
         canvas.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
+        canvas.restoreState()
+
+    def footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        """The certificate's number and "第 1 页 共 2 页" at the foot of each page."""
+        canvas.saveState()
         canvas.setFont(self.font, 7.5)
         canvas.setFillColor(GREY)
         canvas.drawString(18 * mm, 12.5 * mm, f"{self.d['number']} | {self.d['title']['zh']}")
-        canvas.drawRightString(width - 18 * mm, 12.5 * mm, f"第 {doc.page} 页 page {doc.page}")
+        canvas.drawRightString(A4[0] - 18 * mm, 12.5 * mm, page_of(page, pages))
         canvas.restoreState()
 
 
 def render_certificate_pdf(doc: dict[str, Any]) -> bytes:
-    """The certificate as A4 PDF bytes."""
-    layout = CertificateLayout(doc, cjk_font().name)
-    buffer = BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=f"{doc['title']['zh']} {doc['number']}",
-        author=doc["issuer"]["name"]["zh"],
-        subject=f"ZPIC-WF-20 8.1.1, {doc['number']}",
-        lang="zh-CN",
-    ).build(layout.story(), onFirstPage=layout.on_page, onLaterPages=layout.on_page)
-    return buffer.getvalue()
+    """The certificate as A4 PDF bytes, in a font with every character it draws, embedded."""
+
+    def build(font: str) -> bytes:
+        layout = CertificateLayout(doc, font)
+        buffer = BytesIO()
+        SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=18 * mm,
+            rightMargin=18 * mm,
+            topMargin=16 * mm,
+            bottomMargin=18 * mm,
+            title=f"{doc['title']['zh']} {doc['number']}",
+            author=doc["issuer"]["name"]["zh"],
+            subject=f"ZPIC-WF-20 8.1.1, {doc['number']}",
+            lang="zh-CN",
+            initialFontName=font,
+        ).build(
+            layout.story(),
+            onFirstPage=layout.on_page,
+            onLaterPages=layout.on_page,
+            canvasmaker=paged_canvas(layout.footer),
+        )
+        return buffer.getvalue()
+
+    return render_embedded(build, "certificate", strings_of(doc))

@@ -498,6 +498,28 @@ def recommendation_part(completed: bool, passed: bool) -> dict[str, Any]:
 # -- the whole report -------------------------------------------------------------------------
 
 
+def report_number(audit: Audit) -> str:
+    """The report's number: PJBG, the day it is dated (or the audit's start), the audit's id."""
+    completion = audit.completion
+    day = completion["completed_on"] if completion else audit.start_on
+    stamp = day.strftime("%Y%m%d") if isinstance(day, date) else "00000000"
+    return f"PJBG-{stamp}-{str(audit.id)[:8].upper()}"
+
+
+def signatures_part(audit: Audit) -> list[dict[str, Any]]:
+    """A signature line for the team leader, then each member (4.5): role and name printed,
+    signature and date left blank for the pen."""
+    members = sorted(audit.team, key=lambda m: 0 if m["role"] == "leader" else 1)
+    return [
+        {
+            "name": m.get("name"),
+            "role": m["role"],
+            "role_name": TEAM_ROLES.get(m["role"], {"zh": m["role"], "en": m["role"]}),
+        }
+        for m in members
+    ]
+
+
 def build_report(audit: Audit, generated_on: date | None = None) -> dict[str, Any]:
     """The evaluation report of an audit (rules.md §3.4), JSON-ready, Chinese with English."""
     completion = audit.completion
@@ -511,6 +533,9 @@ def build_report(audit: Audit, generated_on: date | None = None) -> dict[str, An
         "audit_version": audit.version,
         "application_id": audit.application_id,
         "certificate_number": audit.certificate_number,
+        "report_number": report_number(audit),
+        "report_date": _iso(completion["completed_on"]) if completion else None,
+        "signatures": signatures_part(audit),
         "generated_on": _iso(generated_on),
         "status": audit.status,
         "completed": completed,

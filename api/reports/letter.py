@@ -1,11 +1,12 @@
 """A one-to-two page letter as a PDF: title, particulars, paragraphs — Chinese first.
 
-Used for notices to applicants and appellants; the CJK font handling is the evaluation
-report's (`api.reports.pdf.cjk_font`).
+Used for notices to applicants and appellants; set in a CJK font chosen by the glyphs the
+letter draws, embedded (`api.reports.fonts`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -15,10 +16,21 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from api.reports.issuer import ISSUER
-from api.reports.pdf import PDF_SAFE, cjk_font
+from api.reports.fonts import render_embedded, strings_of
+from api.reports.paging import page_of, paged_canvas
+from api.reports.pdf import PDF_SAFE
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,11 @@ class Letter:
     particulars: list[tuple[str, str]] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     closing: list[str] = field(default_factory=list)
+    seal_image: str | None = None
+    """The CB's seal (a PNG or JPEG file), printed beside the closing when configured."""
+
+
+_CJK = re.compile("[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -38,7 +55,12 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 def render_letter_pdf(letter: Letter) -> bytes:
     """The letter as A4 PDF bytes."""
-    font = cjk_font().name
+    text = strings_of([letter.title, letter.subtitle, letter.particulars, letter.paragraphs])
+    text += strings_of(letter.closing)
+    return render_embedded(lambda font: _build(letter, font), "letter", text)
+
+
+def _build(letter: Letter, font: str) -> bytes:
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=22, alignment=TA_CENTER)
     subtitle = ParagraphStyle(
@@ -49,7 +71,14 @@ def render_letter_pdf(letter: Letter) -> bytes:
         textColor=colors.HexColor("#555555"),
     )
     cell = ParagraphStyle("cell", parent=body, fontSize=9.5, leading=13)
-    story = [_p(letter.title, title), _p(letter.subtitle, subtitle), Spacer(1, 6 * mm)]
+    english = ParagraphStyle(
+        "english", parent=body, fontSize=9, leading=13, textColor=colors.HexColor("#444444")
+    )
+    story: list[Flowable] = [
+        _p(letter.title, title),
+        _p(letter.subtitle, subtitle),
+        Spacer(1, 6 * mm),
+    ]
     if letter.particulars:
         table = Table(
             [[_p(label, cell), _p(value, cell)] for label, value in letter.particulars],
@@ -61,14 +90,36 @@ def render_letter_pdf(letter: Letter) -> bytes:
                     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                     ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#EEEEEE")),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONTNAME", (0, 0), (-1, -1), font),
                 ]
             )
         )
         story += [table, Spacer(1, 5 * mm)]
     for paragraph in letter.paragraphs:
-        story += [_p(paragraph, body), Spacer(1, 3 * mm)]
+        # English beside the Chinese reads smaller (a paragraph with no Chinese at all)
+        style = body if _CJK.search(paragraph) else english
+        story += [_p(paragraph, style), Spacer(1, 3 * mm)]
     story.append(Spacer(1, 8 * mm))
-    story += [_p(line, body) for line in letter.closing]
+    closing: list[Flowable] = [_p(line, body) for line in letter.closing]
+    if letter.seal_image:
+        seal = Image(letter.seal_image, width=30 * mm, height=30 * mm, kind="proportional")
+        table = Table([[closing, seal]], colWidths=[A4[0] - 30 * mm - 34 * mm, 34 * mm])
+        table.setStyle(
+            TableStyle(
+                [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), font)]
+            )
+        )
+        closing = [table]
+    story.append(KeepTogether(closing))
+
+    def footer(canvas: Canvas, page: int, pages: int) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 7.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(15 * mm, 10 * mm, letter.title.translate(PDF_SAFE))
+        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, page_of(page, pages))
+        canvas.restoreState()
+
     buffer = BytesIO()
     SimpleDocTemplate(
         buffer,
@@ -78,6 +129,7 @@ def render_letter_pdf(letter: Letter) -> bytes:
         topMargin=18 * mm,
         bottomMargin=18 * mm,
         title=letter.title,
-        author=ISSUER,
-    ).build(story)
+        author=letter.closing[0] if letter.closing else "",
+        initialFontName=font,
+    ).build(story, canvasmaker=paged_canvas(footer))
     return buffer.getvalue()

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from api.reports.evaluation import AUDIT_TYPES, bilingual
-from api.reports.issuer import ISSUER, issuer
+from api.reports.issuer import closing_lines, issuer
 from api.reports.letter import Letter, render_letter_pdf
 from domain.appeal import ANSWER_DAYS, ESCALATION_BODIES
 from domain.audit import Audit
@@ -81,8 +81,11 @@ def audit_part(audit: Audit) -> dict[str, Any]:
     }
 
 
-def build_notice(decision: Decision, audit: Audit, generated_on: date) -> dict[str, Any]:
-    """The refusal notice of a decision, JSON-ready; a decision that is no refusal has none."""
+def build_notice(
+    decision: Decision, audit: Audit, generated_on: date, cb: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The refusal notice of a decision, JSON-ready; a decision that is no refusal has none
+    (cb: the certification body, `api.reports.issuer.issuer`)."""
     if decision.outcome != "refuse":
         raise RuleViolation(
             "该认证决定不是不予认证决定，没有不予认证通知书 / the decision is not a refusal; "
@@ -116,7 +119,7 @@ def build_notice(decision: Decision, audit: Audit, generated_on: date) -> dict[s
             if reopened
             else None
         ),
-        "issuer": issuer(),
+        "issuer": cb if cb is not None else issuer(),
         "generated_on": generated_on.isoformat(),
     }
 
@@ -152,13 +155,14 @@ def notice_letter(notice: dict[str, Any]) -> Letter:
     if notice["set_aside"]:
         set_aside = notice["set_aside"]
         paragraphs.append(f"{set_aside['on']}：{set_aside['zh']} / {set_aside['en']}")
-    address = notice["issuer"]["address"]
     return Letter(
         title=notice["title"]["zh"],
         subtitle=notice["title"]["en"],
         particulars=particulars,
         paragraphs=paragraphs,
-        closing=[ISSUER, f"{address['zh']} / {address['en']}", notice["generated_on"]],
+        # dated the decision, not the day it is printed again
+        closing=[*closing_lines(notice["issuer"]), notice["decided_on"]],
+        seal_image=notice["issuer"]["seal_image"],
     )
 
 

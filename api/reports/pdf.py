@@ -1,18 +1,13 @@
 """The evaluation report as a PDF (reportlab platypus), Chinese first with English beside.
 
-Font: a TrueType CJK font found on the machine is embedded (subset), so the PDF looks the same
-everywhere; Debian's fonts-wqy-zenhei is the first choice. reportlab cannot embed OpenType/CFF
-fonts (Debian's fonts-noto-cjk are CFF), so where no TrueType CJK font is found the PDF falls
-back to reportlab's built-in CID font STSong-Light, which the viewer supplies (rendering it
-with poppler needs Debian's poppler-data).
+Font: the first installed CJK font with a glyph for every character the report draws, embedded
+(`api.reports.fonts`).
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -21,9 +16,6 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -35,61 +27,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-FONT_CANDIDATES: tuple[tuple[str, int], ...] = (
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # Debian fonts-wqy-zenhei
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),  # Debian fonts-wqy-microhei
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # Debian fonts-arphic-uming
-    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),  # fonts-droid-fallback
-    ("C:/Windows/Fonts/simsun.ttc", 0),
-)
-"""TrueType CJK fonts tried in turn, (path, index in a collection)."""
-
-FALLBACK_FONT = "STSong-Light"
-"""reportlab's built-in CID font: nothing embedded, the viewer supplies the glyphs."""
-
-
-@dataclass(frozen=True)
-class Font:
-    """The font registered with reportlab for the report, and the file embedded, if any."""
-
-    name: str
-    path: str | None
-
-    @property
-    def embedded(self) -> bool:
-        """Whether the PDF carries the glyphs (a TrueType file) or relies on the viewer."""
-        return self.path is not None
-
-
-_lock = threading.Lock()
-_fonts: dict[tuple[tuple[str, int], ...], Font] = {}
-
-
-def cjk_font(candidates: tuple[tuple[str, int], ...] = FONT_CANDIDATES) -> Font:
-    """The first usable TrueType CJK font of the candidates, else STSong-Light; registered once."""
-    with _lock:
-        found = _fonts.get(candidates)
-        if found is not None:
-            return found
-        font = None
-        for path, index in candidates:
-            if not Path(path).is_file():
-                continue
-            name = f"ECPSC-CJK-{Path(path).stem}-{index}"
-            try:
-                if name not in pdfmetrics.getRegisteredFontNames():
-                    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
-            except (TTFError, OSError):
-                continue  # e.g. CFF outlines, which reportlab cannot embed
-            font = Font(name=name, path=path)
-            break
-        if font is None:
-            if FALLBACK_FONT not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
-            font = Font(name=FALLBACK_FONT, path=None)
-        _fonts[candidates] = font
-        return font
-
+from api.reports.fonts import render_embedded, strings_of
+from api.reports.paging import page_of, paged_canvas
 
 # -- styles and small builders ----------------------------------------------------------------
 
@@ -165,10 +104,10 @@ def _both(text: dict[str, str], size: float = 7.5, sep: str = "") -> str:
 class Report:
     """Lays out a built report (api.reports.evaluation.build_report) with one font."""
 
-    def __init__(self, report: dict[str, Any], font: Font) -> None:
+    def __init__(self, report: dict[str, Any], font: str) -> None:
         self.r = report
         self.font = font
-        self.s = _styles(font.name)
+        self.s = _styles(font)
 
     # -- helpers
 
@@ -185,8 +124,14 @@ class Report:
         """A section heading, kept on the page of what follows it."""
         return self.p(f"{_t(zh)}{_en(en, 9)}", self.s.heading)
 
-    def _grid(self, rows: list[list[Any]], widths: list[float], header: bool) -> Table:
-        table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    def _grid(
+        self,
+        rows: list[list[Any]],
+        widths: list[float],
+        header: bool,
+        heights: list[float | None] | None = None,
+    ) -> Table:
+        table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1 if header else 0)
         style = [
             ("GRID", (0, 0), (-1, -1), 0.5, GREY),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -194,6 +139,7 @@ class Report:
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("FONTNAME", (0, 0), (-1, -1), self.font),
         ]
         if header:
             style.append(("BACKGROUND", (0, 0), (-1, 0), LIGHT))
@@ -208,10 +154,15 @@ class Report:
         return self._grid(data, [42 * mm, WIDTH - 42 * mm], header=False)
 
     def grid(
-        self, head: list[tuple[str, str]], rows: list[list[Any]], widths: list[float]
+        self,
+        head: list[tuple[str, str]],
+        rows: list[list[Any]],
+        widths: list[float],
+        row_height: float | None = None,
     ) -> Table:
         header = [self.cell(f"{_t(zh)}<br/>{_en(en, 7)}" if en else _t(zh)) for zh, en in head]
-        return self._grid([header, *rows], [w * mm for w in widths], header=True)
+        heights = None if row_height is None else [None, *([row_height] * len(rows))]
+        return self._grid([header, *rows], [w * mm for w in widths], True, heights)
 
     # -- sections
 
@@ -221,6 +172,11 @@ class Report:
             self.p(_t(r["title"]["zh"]), self.s.title),
             self.p(_t(r["title"]["en"]), self.s.subtitle),
             Spacer(1, 2 * mm),
+            self.p(
+                f"报告编号{_en('Report No.')} {_t(r['report_number'])} | 报告日期"
+                f"{_en('Dated')} {_t(r['report_date'] or '草稿（审查未完成）')}",
+                self.s.subtitle,
+            ),
             self.p(
                 f"{_both(r['audit_type'])} | 审查编号{_en('Audit')} {_t(r['audit_id'])}"
                 + (
@@ -238,11 +194,18 @@ class Report:
                 [[self.p(_both(r["conclusion"], 8, "<br/>"), self.s.banner)]],
                 colWidths=[WIDTH],
             )
-            banner.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, colors.black)]))
+            banner.setStyle(
+                TableStyle(
+                    [
+                        ("BOX", (0, 0), (-1, -1), 1.5, colors.black),
+                        ("FONTNAME", (0, 0), (-1, -1), self.font),
+                    ]
+                )
+            )
             out += [banner, Spacer(1, 2 * mm)]
         out += self.organization() + self.mode() + self.purpose() + self.team()
         out += self.dates() + self.score() + self.findings() + self.exclusions()
-        out += self.adjustments() + self.conclusion()
+        out += self.adjustments() + self.conclusion() + self.signatures()
         return out
 
     def organization(self) -> list[Flowable]:
@@ -525,11 +488,43 @@ class Report:
             )
         ]
 
+    def signatures(self) -> list[Flowable]:
+        """Signature lines for the team leader and each member (4.5)."""
+        rows = [
+            [
+                self.cell(_both(m["role_name"])),
+                self.cell(_t(m["name"])),
+                self.cell(""),
+                self.cell(""),
+            ]
+            for m in self.r["signatures"]
+        ]
+        table = self.grid(
+            [("角色", "Role"), ("姓名", "Name"), ("签字", "Signature"), ("日期", "Date")],
+            rows,
+            [40, 40, 60, 40],
+            row_height=12 * mm,  # room for a pen
+        )
+        return [
+            KeepTogether(
+                [
+                    self.heading("十二、审查组签字", "Signatures of the audit team"),
+                    table,
+                    Spacer(1, 2 * mm),
+                    self.p(
+                        f"报告编号{_en('Report No.')} {_t(self.r['report_number'])}，报告日期"
+                        f"{_en('dated')} {_t(self.r['report_date'] or '—')}"
+                    ),
+                ]
+            )
+        ]
+
     # -- page furniture
 
-    def on_page(self, canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    def footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        """The report's title, organization, rulebook version and "第 1 页 共 3 页"."""
         canvas.saveState()
-        canvas.setFont(self.font.name, 7.5)
+        canvas.setFont(self.font, 7.5)
         canvas.setFillColor(GREY)
         left, right, y = 15 * mm, A4[0] - 15 * mm, 9 * mm
         canvas.drawString(
@@ -538,29 +533,34 @@ class Report:
             f"{self.r['title']['zh']} | {self.r['organization']['name'] or ''}".translate(PDF_SAFE),
         )
         canvas.drawRightString(
-            right, y, f"规则版本 {self.r['rulebook_version']} | 第 {doc.page} 页 page {doc.page}"
+            right,
+            y,
+            f"{self.r['report_number']} | 规则版本 {self.r['rulebook_version']} | "
+            + page_of(page, pages),
         )
         canvas.restoreState()
 
 
-def render_pdf(
-    report: dict[str, Any], candidates: tuple[tuple[str, int], ...] = FONT_CANDIDATES
-) -> bytes:
-    """The report as PDF bytes, in the first usable CJK font of the candidates (else STSong)."""
-    font = cjk_font(candidates)
-    layout = Report(report, font)
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=14 * mm,
-        bottomMargin=16 * mm,
-        title=f"{report['title']['zh']} {report['organization']['name'] or ''}",
-        author="ECPSC",
-        subject=f"ZPIC-WF-20 4.5, {report['audit_id']}",
-        lang="zh-CN",
-    )
-    doc.build(layout.story(), onFirstPage=layout.on_page, onLaterPages=layout.on_page)
-    return buffer.getvalue()
+def render_pdf(report: dict[str, Any]) -> bytes:
+    """The report as PDF bytes, in a font with a glyph for every character drawn, embedded."""
+
+    def build(font: str) -> bytes:
+        layout = Report(report, font)
+        buffer = BytesIO()
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=15 * mm,
+            rightMargin=15 * mm,
+            topMargin=14 * mm,
+            bottomMargin=16 * mm,
+            title=f"{report['title']['zh']} {report['organization']['name'] or ''}",
+            author="ECPSC",
+            subject=f"ZPIC-WF-20 4.5, {report['audit_id']}",
+            lang="zh-CN",
+            initialFontName=font,
+        )
+        doc.build(layout.story(), canvasmaker=paged_canvas(layout.footer))
+        return buffer.getvalue()
+
+    return render_embedded(build, "evaluation", strings_of(report))

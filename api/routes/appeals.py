@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from api.deps import IfMatch, ServicesDep, require
 from api.pages.templating import templates
 from api.reports.appeal_notice import appeal_notice
+from api.reports.issuer import issuer
 from api.reports.letter import render_letter_pdf
 from api.routes.reports import HTML, JSON, PDF, negotiate
 from api.schemas.appeals import (
@@ -249,7 +250,9 @@ def notice(
 ) -> Response:
     """The written notice to the appellant (Chinese first), once the case is resolved."""
     appeal = services.backoffice.get_appeal(appeal_id)
-    letter = appeal_notice(appeal, services.backoffice.today())
+    letter = appeal_notice(
+        appeal, services.backoffice.today(), services.backoffice, issuer(services.settings)
+    )
     headers = {"Vary": "Accept"}
     chosen = negotiate(accept)
     if chosen == HTML:

@@ -1,4 +1,5 @@
-"""Printed documents, Chinese first: the certificate (8.1.1) and the refusal notice (4.6.3–4.6.4).
+"""Printed documents, Chinese first: the certificate (8.1.1), the refusal notice (4.6.3–4.6.4),
+and the suspension and withdrawal notices (7.2, 7.3).
 
 Each is JSON by default, or printable HTML or PDF by Accept (`api.routes.reports.negotiate`).
 """
@@ -15,8 +16,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from api.deps import ServicesDep, Staff
 from api.pages.templating import templates
 from api.reports.certificate import build_certificate, render_certificate_pdf
+from api.reports.issuer import issuer
+from api.reports.letter import render_letter_pdf
 from api.reports.notice import build_notice, render_notice_pdf
 from api.reports.qr import qr_svg
+from api.reports.status_notice import (
+    build_suspension_notice,
+    build_withdrawal_notice,
+    status_letter,
+)
 from api.routes.certificates import CertificateNumber, verification_url
 from api.routes.reports import HTML, JSON, PDF, negotiate
 from ecpsc.qr_statement import signed_qr_address
@@ -75,7 +83,9 @@ def certificate_document(
     today (a suspended, withdrawn or expired certificate says so)."""
     certificate = services.backoffice.get_certificate(number)
     url = verification_url(services, certificate.number)
-    doc = build_certificate(certificate, services.backoffice.today(), url)
+    doc = build_certificate(
+        certificate, services.backoffice.today(), url, issuer(services.settings)
+    )
     doc["verification"]["qr"] = qr = signed_qr_address(services.settings, certificate)
     return _negotiated(
         accept,
@@ -103,7 +113,7 @@ def refusal_notice(
     409 not_a_refusal for a grant."""
     decision = services.backoffice.get_decision(decision_id)
     audit = services.backoffice.get_audit(UUID(decision.audit_id))
-    notice = build_notice(decision, audit, services.backoffice.today())
+    notice = build_notice(decision, audit, services.backoffice.today(), issuer(services.settings))
     return _negotiated(
         accept,
         notice,
@@ -111,3 +121,60 @@ def refusal_notice(
         lambda: render_notice_pdf(notice),
         f"refusal-notice-{decision.id}.pdf",
     )
+
+
+def _status_notice(
+    number: str,
+    services: Any,
+    accept: str | None,
+    build: Callable[..., dict[str, Any]],
+    filename: str,
+) -> Response:
+    """A suspension or withdrawal notice of a certificate, from its recorded events."""
+    certificate = services.backoffice.get_certificate(number)
+    events = services.backoffice.repository.event_store.get(certificate.id)
+    notice = build(certificate, events, services.backoffice.today(), issuer(services.settings))
+    letter = status_letter(notice)
+    return _negotiated(
+        accept,
+        notice,
+        lambda: templates.get_template("letter.html").render(letter=letter),
+        lambda: render_letter_pdf(letter),
+        f"{filename}-{certificate.number}.pdf",
+    )
+
+
+@router.get(
+    "/certificates/{number}/suspension-notice",
+    tags=["certificates"],
+    response_model=None,
+    responses=RESPONSES,
+)
+def suspension_notice(
+    number: CertificateNumber,
+    services: ServicesDep,
+    actor: Staff,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """The written notice of the certificate's latest suspension (7.2), dated the day it took
+    effect: the reason and its clause, the period, what the organization must do, and its right
+    to appeal with the deadline (9); 409 not_suspended if it was never suspended."""
+    return _status_notice(number, services, accept, build_suspension_notice, "suspension-notice")
+
+
+@router.get(
+    "/certificates/{number}/withdrawal-notice",
+    tags=["certificates"],
+    response_model=None,
+    responses=RESPONSES,
+)
+def withdrawal_notice(
+    number: CertificateNumber,
+    services: ServicesDep,
+    actor: Staff,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """The written notice of the certificate's withdrawal (7.3), dated the day it took effect:
+    the reason and its clause, the return of the certificate (7.3.2), and the right to appeal
+    with the deadline (9); 409 not_withdrawn if it was not withdrawn."""
+    return _status_notice(number, services, accept, build_withdrawal_notice, "withdrawal-notice")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from api.deps import ServicesDep, require
+from api.reports.issuer import issuer
 from api.schemas.regulator import (
     NotificationStatus,
     RegulatorNotification,
@@ -76,7 +77,7 @@ def list_notifications(
 )
 def monthly_report(month: Month, services: ServicesDep, actor: ComplianceOfficer) -> Response:
     """The month's report as the regulator expects it (due by the 10th of the next month)."""
-    content = outbox(services).workbook(month)
+    content = outbox(services).workbook(month, cb=issuer(services.settings))
     return Response(
         content=content,
         media_type=WORKBOOK_MEDIA_TYPE,

@@ -1,7 +1,7 @@
 """The evaluation report over HTTP (rules.md §3.4; ZPIC-WF-20 4.5): JSON, HTML and PDF.
 
-The PDF's text is read back with poppler's `pdftotext` (Debian poppler-utils; poppler-data for
-the STSong-Light fallback font), which `make test` installs.
+The PDF's text is read back with poppler's `pdftotext` (Debian poppler-utils), which
+`make test` installs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.reports.pdf import FALLBACK_FONT, cjk_font, render_pdf
 from api.routes.reports import negotiate
 from domain.rulebook.catalogue import CLAUSES_BY_ID, INDICATORS
 from domain.rulebook.version import RULEBOOK_VERSION
@@ -439,28 +438,8 @@ def test_the_pdf_report_carries_the_score_in_chinese(office: ReportOffice, tmp_p
     text = pdf_text(content, tmp_path)
     assert "88.50" in text
     assert ORG_NAME in text and "三星级" in text and "推荐认证" in text
-    font = cjk_font()
-    if font.embedded:  # a TrueType CJK font was found: its subset is embedded
-        assert b"/FontFile2" in content
-    else:
-        assert FALLBACK_FONT.encode() in content
-
-
-def test_without_a_truetype_font_the_pdf_falls_back_to_stsong(
-    office: ReportOffice, tmp_path: Any
-) -> None:
-    # given the JSON report of a completed audit
-    audit_id, _ = office.example_2_audit()
-    report = get_report(office, audit_id).json()
-
-    # when it is rendered where no TrueType CJK font file is found
-    content = render_pdf(report, candidates=(("/nonexistent/font.ttc", 0),))
-
-    # then the PDF uses reportlab's built-in STSong-Light, embeds no font file, and reads back
-    assert content.startswith(b"%PDF")
-    assert b"STSong-Light" in content and b"/FontFile2" not in content
-    text = pdf_text(content, tmp_path)
-    assert "88.50" in text and ORG_NAME in text
+    # and its font is embedded (a TrueType subset), never left to the viewer
+    assert b"/FontFile2" in content and b"STSong" not in content
 
 
 # -- access and negotiation -------------------------------------------------------------------
@@ -506,3 +485,46 @@ def test_the_report_needs_a_staff_token_and_a_known_audit(
 def test_the_accept_header_chooses_the_format(accept: str | None, chosen: str) -> None:
     # given an Accept header / when negotiated / then the preferred offered type
     assert negotiate(accept) == chosen
+
+
+# -- report number, date and signatures (4.5) -------------------------------------------------
+
+
+def test_the_report_has_a_number_a_date_and_signature_lines_for_the_team(
+    office: ReportOffice, tmp_path: Any
+) -> None:
+    """Given an audit completed on 2026-11-11 by leader 组长张三, auditor 审查员李四 and a
+    trainee, when its report is asked for as JSON and PDF,
+    then it carries a report number (PJBG, the date, the audit), is dated 2026-11-11, and ends
+    with signature lines for the leader first, then each member; the pages say "第 1 页 共"."""
+    audit_id, _ = office.example_2_audit()
+
+    report = get_report(office, audit_id).json()
+    text = pdf_text(get_report(office, audit_id, "application/pdf").content, tmp_path)
+    html = get_report(office, audit_id, "text/html").text
+
+    number = f"PJBG-20261111-{audit_id[:8].upper()}"
+    assert (report["report_number"], report["report_date"]) == (number, COMPLETED_ON)
+    assert [(m["name"], m["role"]) for m in report["signatures"]] == [
+        ("组长张三", "leader"),
+        ("审查员李四", "auditor"),
+        ("实习审查员孙八", "trainee"),
+    ]
+    for shown in (text, html):
+        assert number in shown and "十二、审查组签字" in shown
+        assert shown.index("十二、审查组签字") < shown.rindex("组长张三")
+        assert "签字" in shown and "实习审查员孙八" in shown
+    assert "第 1 页 共" in text
+
+
+def test_an_unfinished_audits_report_is_an_undated_draft(office: ReportOffice) -> None:
+    """Given an audit not yet completed, when its report is asked for, then it has a number
+    (from its start date) but no date, and says it is a draft."""
+    audit_id = office.example_3_audit_open()
+
+    report = get_report(office, audit_id).json()
+    html = get_report(office, audit_id, "text/html").text
+
+    assert report["report_number"] == f"PJBG-20261110-{audit_id[:8].upper()}"
+    assert report["report_date"] is None
+    assert "草稿（审查未完成）" in html

@@ -23,7 +23,7 @@ from reportlab.graphics.shapes import Rect
 
 from api.main import create_app
 from api.reports.certificate import status_part
-from api.reports.issuer import ADDRESS, NAME
+from api.reports.issuer import issuer
 from api.reports.qr import BORDER, qr_drawing
 from domain.certificate import CERTIFICATION_BASIS, Certificate
 from ecpsc.settings import Settings
@@ -41,6 +41,8 @@ from tests.factories import organization
 
 HTML, PDF = "text/html", "application/pdf"
 ORG_ADDRESS = organization()["address"]
+CB = issuer(Settings())
+NAME, ADDRESS = CB["name"], CB["address"]
 GRANTED_ON = "2026-11-12"
 """Certificates whose status changes are granted before the changes' business dates."""
 REASONS = [
@@ -167,22 +169,27 @@ def test_the_certificate_document_has_every_item_of_8_1_1(
         "uscc": uscc(1),
     }
     assert doc["sites"] == [
-        {"name": "中心办公室 / central office", "address": ORG_ADDRESS},
-        {"name": "门店0", "address": "福州市台江区0号"},
-        {"name": "门店1", "address": "福州市台江区1号"},
+        {"name": "中心办公室", "address": ORG_ADDRESS, "central_office": True},
+        {"name": "门店0", "address": "福州市台江区0号", "central_office": False},
+        {"name": "门店1", "address": "福州市台江区1号", "central_office": False},
     ]
     assert doc["basis"]["zh"] == CERTIFICATION_BASIS
     assert doc["basis"]["en"].startswith("GB/T 27922-2011 ")
     assert doc["scope"] == SCOPE
     assert doc["grade"] == {"code": "five_star", "zh": "五星级", "en": "five star"}
     assert (doc["issued_on"], doc["expires_on"]) == ("2026-11-28", "2029-11-27")
-    assert doc["issuer"] == {"name": NAME, "address": ADDRESS}
+    assert (doc["issuer"]["name"], doc["issuer"]["address"]) == (NAME, ADDRESS)
+    assert doc["issuer"]["approval_number"] == CB["approval_number"]
     assert doc["verification"]["url"] == f"{settings.public_url}/verify/{number}"
     assert doc["status"] == {
         "code": "valid",
         "zh": "有效",
         "en": "VALID",
         "as_of": "2026-11-28",
+        "as_of_text": {
+            "zh": "截至打印日期 2026-11-28 的状态",
+            "en": "status as of the print date, 2026-11-28",
+        },
         "valid": True,
         "detail": None,
     }

@@ -148,38 +148,54 @@ def test_a_suspension_is_a_notification_of_its_effective_month(services: Service
 def test_the_monthly_workbook(services: Services) -> None:
     # given an issued certificate in October
     issued = issue_certificate(services)
-    # when October's workbook is built
-    content = outbox(services).workbook(MONTH, generated_at=datetime(2026, 11, 28, 9, 0))
-    # then its sheets, header rows and data rows are as the regulator expects them
+    # when October's workbook is built by the CB configured with its approval number
+    cb = {"name": {"zh": "中平国际认证（深圳）有限公司"}, "approval_number": "CNCA-R-2019-477"}
+    content = outbox(services).workbook(MONTH, generated_at=datetime(2026, 11, 28, 9, 0), cb=cb)
+    # then its sheets, header rows and data rows are as the regulator expects them: dates are
+    # date cells, counts and scores numbers
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == [CERTIFICATE_SHEET, AUDIT_SHEET, NOTES_SHEET]
     assert book.sheetnames == ["认证证书信息", "审查结果", "说明"]
     certificates = sheet_rows(content, CERTIFICATE_SHEET)
     assert certificates[0] == (
-        "证书编号", "获证组织名称", "统一社会信用代码", "认证范围", "认证依据", "证书级别",
-        "发证日期", "有效期至", "证书状态", "变更类型", "变更日期",
+        "证书编号", "获证组织名称", "统一社会信用代码", "组织地址", "认证覆盖场所", "认证范围",
+        "认证依据", "证书级别", "原证书级别", "发证日期", "有效期至", "证书状态", "变更类型",
+        "变更日期", "变更原因", "暂停起始日期", "暂停截止日期", "认证机构名称", "认证机构批准号",
     ) == CERTIFICATE_COLUMNS
     assert len(certificates) == 2
     data = dict(zip(CERTIFICATE_COLUMNS, certificates[1], strict=True))
     assert data["证书编号"] == issued.number
     assert data["获证组织名称"] == "福州某商贸有限公司"
-    assert data["发证日期"] == "2026-10-20" and data["有效期至"] == "2029-10-19"
-    assert (data["证书状态"], data["变更类型"], data["变更日期"]) == ("有效", "颁发", "2026-10-20")
+    assert data["组织地址"] == organization()["address"]
+    assert data["认证覆盖场所"] == f"中心办公室：{organization()['address']}"
+    assert data["发证日期"] == datetime(2026, 10, 20) and data["有效期至"] == datetime(2029, 10, 19)
+    assert (data["证书状态"], data["变更类型"], data["变更日期"]) == (
+        "有效", "颁发", datetime(2026, 10, 20))
+    assert (data["认证机构名称"], data["认证机构批准号"]) == (
+        "中平国际认证（深圳）有限公司", "CNCA-R-2019-477")
+    assert data["原证书级别"] is None and data["变更原因"] is None
     assert data["证书级别"] in {"五星级", "四星级", "三星级", "达标级"}
     audits = sheet_rows(content, AUDIT_SHEET)
     assert audits[0] == (
-        "证书编号", "获证组织名称", "审查类型", "审查完成日期", "评价得分", "评价结论", "级别",
+        "证书编号", "获证组织名称", "审查类型", "审查开始日期", "审查结束日期", "审查完成日期",
+        "审查组长", "审查组成员", "审查人日", "现场审查人日", "评价得分", "评价结论", "级别",
     ) == AUDIT_COLUMNS
     result = dict(zip(AUDIT_COLUMNS, audits[1], strict=True))
     assert (result["证书编号"], result["审查类型"], result["审查完成日期"]) == (
-        issued.number, "初次认证审查", "2026-10-13")
+        issued.number, "初次认证审查", datetime(2026, 10, 13))
+    assert (result["审查开始日期"], result["审查结束日期"]) == (
+        datetime(2026, 10, 12), datetime(2026, 10, 13))
+    assert result["审查组长"] == "组长"
+    assert result["审查组成员"] == "组长（组长，1.5 人日）；审查员（审查员，1.5 人日）"
+    assert (result["审查人日"], result["现场审查人日"]) == (3, 2.4)
     assert result["评价结论"] == "通过" and result["级别"] == data["证书级别"]
     assert isinstance(result["评价得分"], int | float) and result["评价得分"] >= 70
     notes = dict(sheet_rows(content, NOTES_SHEET)[1:])
     assert notes["报告月份"] == MONTH
-    assert notes["报送截止日期（次月10日前）"] == "2026-11-10"
+    assert notes["报送截止日期（次月10日前）"] == datetime(2026, 11, 10)
     assert notes["生成时间"] == "2026-11-28T09:00:00"
-    assert (notes["证书变更条数"], notes["其中待报送"], notes["其中已报送"]) == ("1", "1", "0")
+    assert (notes["证书变更条数"], notes["其中待报送"], notes["其中已报送"]) == (1, 1, 0)
+    assert notes["认证机构批准号"] == "CNCA-R-2019-477"
     assert load_workbook(io.BytesIO(content))[CERTIFICATE_SHEET].freeze_panes == "A2"
 
 
@@ -203,7 +219,7 @@ def test_marking_a_month_reported_records_the_batch_once(services: Services) -> 
     assert services.backoffice.get_regulator_report(MONTH).notification_cursors == cursors
     # and the workbook still lists it, now as reported
     notes = dict(sheet_rows(outbox(services).workbook(MONTH), NOTES_SHEET)[1:])
-    assert (notes["其中待报送"], notes["其中已报送"]) == ("0", "1")
+    assert (notes["其中待报送"], notes["其中已报送"]) == (0, 1)
     # when October is marked reported again
     with pytest.raises(RuleViolation) as refused:
         services.backoffice.mark_regulator_month_reported(
@@ -248,3 +264,52 @@ def test_a_month_is_reported_only_after_it_ends_and_never_from_the_future(
         services.backoffice.mark_regulator_month_reported(
             "2026-13", [], date(2026, 11, 5), "R", officer
         )
+
+
+def test_suspensions_withdrawals_and_grade_changes_carry_their_details(
+    services: Services,
+) -> None:
+    # given a certificate issued 2026-10-20, suspended from 2026-10-23 (service system failing)
+    # for 3 months, then withdrawn on 2026-10-28
+    issued = issue_certificate(services)
+    bo = services.backoffice
+    bo.suspend_certificate(
+        issued.number, reason="service_system_failing", verified_on=date(2026, 10, 22),
+        effective_on=date(2026, 10, 23), months=3, by=issued.decision_maker,
+    )
+    bo.withdraw_certificate(
+        issued.number, reason="suspension_expired_unresolved", verified_on=date(2026, 10, 27),
+        effective_on=date(2026, 10, 28), recovered=False, by=issued.decision_maker,
+    )
+    # when October's workbook is built
+    rows = sheet_rows(outbox(services).workbook(MONTH), CERTIFICATE_SHEET)
+    # then the suspension row names its reason in Chinese and its period as date cells, and
+    # the withdrawal row its reason
+    data = [dict(zip(CERTIFICATE_COLUMNS, row, strict=True)) for row in rows[1:]]
+    assert [d["变更类型"] for d in data] == ["颁发", "暂停", "撤销"]
+    suspension, withdrawal = data[1], data[2]
+    assert suspension["变更原因"] == "服务体系持续或严重不满足要求"
+    assert (suspension["暂停起始日期"], suspension["暂停截止日期"]) == (
+        datetime(2026, 10, 23), datetime(2027, 1, 22))
+    assert withdrawal["变更原因"] == "暂停期满仍未整改"
+    assert withdrawal["暂停起始日期"] is None
+
+
+def test_a_grade_change_names_the_previous_grade() -> None:
+    # given a grade-change notification row from four star to three star (the view's form)
+    from projections.regulator_outbox import monthly_workbook
+
+    row = {
+        "number": "ECPSC-SC-2026-00001", "organization_name": "福州某商贸有限公司",
+        "uscc": VALID_USCCS[0], "address": "福州", "sites": None, "scope": SCOPE,
+        "basis": "GB/T 27922-2011", "grade": "three_star", "previous_grade": "four_star",
+        "issued_on": "2026-03-10", "expires_on": "2029-03-09", "certificate_status": "valid",
+        "change": "grade_changed", "business_date": "2026-10-15", "reason": "surveillance_passed",
+        "period_from": None, "period_until": None, "status": "pending",
+    }
+    # when the workbook is built
+    content = monthly_workbook([row], [], MONTH)
+    # then the row shows the new grade, the previous one and why
+    data = dict(zip(CERTIFICATE_COLUMNS, sheet_rows(content, CERTIFICATE_SHEET)[1], strict=True))
+    assert (data["证书级别"], data["原证书级别"]) == ("三星级", "四星级")
+    assert data["变更原因"] == "监督审查通过，按审查结果调整级别（5.5）"

@@ -59,7 +59,7 @@ LEADER_REGISTRATION = {
 }
 AUDITOR_REGISTRATION = {**LEADER_REGISTRATION, "number": "CCAA-SC-0002"}
 NUMBER_B, NUMBER_C, NUMBER_A = (f"ECPSC-SC-2023-0000{n}" for n in (1, 2, 3))
-CENTRAL_OFFICE = {"name": "中心办公室 / central office", "address": ADDRESS}
+CENTRAL_OFFICE = {"name": "中心办公室", "address": ADDRESS}
 SITES_A = [CENTRAL_OFFICE, *site_list(2)]
 POINTS = (
     ("4.3.1.1", 4), ("4.3.1.2", 6), ("4.3.1.3", 6), ("4.3.1.4", 6), ("4.3.1.5", 7),
