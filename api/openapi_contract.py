@@ -180,6 +180,10 @@ GET /api/v1/certificates/{number}
     查看证书 / Read a certificate with its schedule
 GET /api/v1/certificates/{number}/document
     证书打印件 / Print a certificate (8.1.1)
+GET /api/v1/certificates/{number}/suspension-notice
+    暂停通知书 / Print the notice of the latest suspension, dated its effect (7.2)
+GET /api/v1/certificates/{number}/withdrawal-notice
+    撤销通知书 / Print the notice of the withdrawal, dated its effect (7.3)
 POST /api/v1/certificates/{number}/suspension
     暂停证书 / Suspend a certificate (7.2)
 POST /api/v1/certificates/{number}/suspension/extension
