@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.observability import install_observability
-from api.pages import page_routers, verify
+from api.pages import page_routers, public_register, verify
 from api.pages.handlers import install_page_handlers
 from api.pages.templating import STATIC
 from api.routes import (
@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(verify.router)
+    app.include_router(public_register.router)
     for router in page_routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

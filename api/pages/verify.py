@@ -1,42 +1,87 @@
-"""The verification page a certificate's QR code opens (8.1.1, 7.4): public, Chinese first."""
+"""The verification page a certificate's QR code opens (8.1.1, 7.4): public, Chinese first.
+
+What a person types is read as the register stores numbers (case, full-width letters and
+dashes, spaces), and every answer is a page — a number that is malformed or on no certificate
+is the not-found page, never the API's JSON.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+from typing import Any
+
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import ServicesDep
+from api.labels import CERTIFICATE_STATUSES, GRADES, label
 from api.pages.templating import templates
-from api.routes.certificates import CertificateNumber
+from api.reports.issuer import issuer
 from api.routes.register import register_entry
-from domain.rulebook.scoring import GRADE_NAMES
+from projections.register import normalised_code
 
 router = APIRouter(tags=["public register"])
 
-STATUS_NAMES = {
-    "valid": ("有效", "Valid"),
-    "suspended": ("暂停", "Suspended"),
-    "withdrawn": ("撤销", "Withdrawn"),
-    "expired": ("过期", "Expired"),
-}
+NUMBER = re.compile(r"[A-Z0-9-]{1,64}")
+"""What a certificate number may be (as `GET /register/certificates/{number}` takes it)."""
+SHOWN_INPUT = 64
+"""How much of a malformed input the not-found page repeats."""
 
 
-@router.get("/verify/{number}", response_class=HTMLResponse)
-def verify_page(number: CertificateNumber, services: ServicesDep) -> HTMLResponse:
-    """The certificate's status and validity, readable on a phone."""
-    row = services.read_models.view("register").certificate(number)
-    if row is None:
-        html = templates.get_template("verify_unknown.html").render(
-            number=number, today=services.backoffice.today()
-        )
-        return HTMLResponse(html, status_code=404)
-    entry = register_entry(services, dict(row))
-    zh, en = STATUS_NAMES[entry.status]
-    html = templates.get_template("verify.html").render(
-        entry=entry,
-        status_zh=zh,
-        status_en=en,
-        grade_name=GRADE_NAMES[entry.grade],
-        today=services.backoffice.today(),
+def public_page(template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    """A public page (verification, register) from its template, naming the certification
+    body."""
+    html = templates.get_template(template).render(body_name=issuer()["name"]["zh"], **values)
+    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-cache"})
+
+
+def site_name(name: str) -> str:
+    """A site's name as the page shows it: the Chinese half of one stored "中文 / English"."""
+    return name.partition(" / ")[0] or name
+
+
+def since(day: date | None) -> date | None:
+    """The day after `day` (a certificate valid through a day has expired from the next)."""
+    return day + timedelta(days=1) if day else None
+
+
+@router.get("/verify", include_in_schema=False)
+@router.get("/verify/", include_in_schema=False)
+def verify_without_number() -> RedirectResponse:
+    """No number typed: the register's search page."""
+    return RedirectResponse("/register", status_code=303)
+
+
+@router.get("/verify/{number:path}", response_class=HTMLResponse)
+def verify_page(number: str, services: ServicesDep) -> HTMLResponse:
+    """The certificate's status, what it means and since when, the sites it covers and who
+    issued it, readable on a phone."""
+    today = services.backoffice.today()
+    wanted = normalised_code(number)
+    row = (
+        services.read_models.view("register").certificate(wanted)
+        if NUMBER.fullmatch(wanted)
+        else None
     )
-    return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+    if row is None:
+        shown = wanted if NUMBER.fullmatch(wanted) else number.strip()[:SHOWN_INPUT]
+        return public_page("verify_unknown.html", 404, number=shown, today=today)
+    entry = register_entry(services, dict(row))
+    status_zh, status_en = label(CERTIFICATE_STATUSES, entry.status)
+    grade_zh, grade_en = label(GRADES, entry.grade)
+    sites = [
+        {"name": site_name(site.get("name", "")), "address": site.get("address", "")}
+        for site in entry.sites
+    ]
+    return public_page(
+        "verify.html",
+        entry=entry,
+        status_zh=status_zh,
+        status_en=status_en,
+        grade_zh=grade_zh,
+        grade_en=grade_en,
+        sites=sites,
+        expired_from=since(entry.expires_on),
+        today=today,
+    )
