@@ -76,8 +76,15 @@ class AuditWorklistQueries(ViewQueries):
         return self._paged(where, [user_id], "a.start_on, a.id", offset, limit)
 
     def awaiting_decision(self, offset: int, limit: int) -> Rows:
-        """Completed audits no decision stands on, oldest completion first, and their total."""
-        where = " WHERE a.status = 'completed' AND a.decided = 0"
+        """Completed audits that call for a decision no decision stands on yet, oldest
+        completion first, and their total: an initial or recertification audit (grant or
+        refuse, 4.6), or a failed surveillance or supplementary audit (its follow-up, 5.6). A
+        passed one of a live certificate needs none: the grade followed it on completion (5.5).
+        """
+        where = (
+            " WHERE a.status = 'completed' AND a.decided = 0"
+            " AND (a.application_id IS NOT NULL OR a.passed = 0)"
+        )
         return self._paged(where, [], "a.completed_on, a.id", offset, limit)
 
     def page(self, status: str | None, offset: int, limit: int) -> Rows:
