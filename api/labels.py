@@ -6,6 +6,12 @@ decision. A code with no label reads as itself, so a new code shows up rather th
 
 from __future__ import annotations
 
+from domain import appeal as appeal_rules
+from domain import application as application_rules
+from domain import certificate as certificate_rules
+from domain import watchlist as watchlist_rules
+from domain.rulebook import scoring
+
 Label = tuple[str, str]
 """Chinese, English."""
 
@@ -128,3 +134,63 @@ def label(labels: dict[str, Label], code: str | None) -> Label:
 def zh(labels: dict[str, Label], code: str | None) -> str:
     """The Chinese word for a code."""
     return label(labels, code)[0]
+
+
+def bilingual(names: dict[str, str]) -> dict[str, Label]:
+    """Labels from a rule's names written "中文 / English"."""
+    return {code: _halves(text) for code, text in names.items()}
+
+
+def _halves(text: str) -> Label:
+    zh_half, sep, en_half = text.partition(" / ")
+    return (zh_half, en_half) if sep else (text, text)
+
+
+APPEAL_STATUSES: dict[str, Label] = {
+    "open": ("未结案", "open"),
+    "received": ("已收到", "received"),
+    "acknowledged": ("已确认受理", "acknowledged"),
+    "assigned": ("已指派", "assigned"),
+    "investigating": ("调查中", "investigating"),
+    "resolved": ("已处理", "resolved"),
+    "closed": ("已结案", "closed"),
+}
+
+APPEAL_KINDS: dict[str, Label] = {"appeal": ("申诉", "appeal"), "complaint": ("投诉", "complaint")}
+
+STATUS_CHANGES: dict[str, Label] = {
+    "suspension": ("暂停", "suspension"),
+    "reinstatement": ("恢复", "reinstatement"),
+    "withdrawal": ("撤销", "withdrawal"),
+}
+"""A certificate's status change, as the compliance exceptions name it."""
+
+GRADE_CHANGE_REASONS: dict[str, Label] = {
+    "surveillance_passed": ("监督审查通过，等级随审查结果调整", "surveillance passed"),
+    "supplementary_passed": ("补充审查通过，等级随审查结果调整", "supplementary audit passed"),
+    "recertification_passed": ("再认证审查通过", "recertification passed"),
+    "downgrade": ("降级决定", "downgrade decided"),
+}
+
+AUDIT_STATUSES: dict[str, Label] = {
+    "planned": ("已策划", "planned"),
+    "completed": ("已完成", "completed"),
+    "decided": ("已决定", "decided"),
+}
+
+SUSPENSION_REASONS = bilingual(certificate_rules.SUSPENSION_REASONS)
+WITHDRAWAL_REASONS = bilingual(certificate_rules.WITHDRAWAL_REASONS)
+DEDUCTION_CATEGORIES = bilingual(scoring.DEDUCTION_CATEGORIES)
+DOCUMENT_KINDS = bilingual(application_rules.DOCUMENT_KINDS)
+ESCALATION_BODIES = bilingual(appeal_rules.ESCALATION_BODIES)
+WATCHLISTS = bilingual(watchlist_rules.WATCHLISTS)
+
+ROLES: dict[str, Label] = {
+    "admin": ("系统管理员", "administrator"),
+    "intake": ("受理人员", "intake"),
+    "planner": ("策划人员", "planner"),
+    "auditor": ("审查员", "auditor"),
+    "decision_maker": ("认证决定人员", "decision maker"),
+    "appeals_officer": ("申诉投诉处理人员", "appeals officer"),
+    "compliance_officer": ("合规专员", "compliance officer"),
+}

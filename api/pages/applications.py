@@ -35,7 +35,7 @@ from ecpsc.documents import DocumentCorrupted, DocumentMissing, sha256_of
 router = APIRouter(include_in_schema=False)
 
 WRITERS = ("intake",)
-READERS = ("intake", "planner")
+READERS = ("intake", "planner", "compliance_officer")
 SITE_ROWS = 5
 """Empty service-site rows the intake form offers (more with "add a site")."""
 MAX_SITE_ROWS = 200

@@ -39,7 +39,7 @@ from domain.rulebook.version import RULEBOOK_VERSION
 
 router = APIRouter(include_in_schema=False)
 
-READERS = ("planner", "auditor", "decision_maker")
+READERS = ("planner", "auditor", "decision_maker", "compliance_officer")
 STATUSES = ("planned", "completed", "decided")
 TYPES = ("initial", "surveillance", "recertification", "supplementary")
 CATEGORIES = ("law", "company_rules", "industry", "system_operation")
