@@ -9,6 +9,7 @@ from __future__ import annotations
 from domain import appeal as appeal_rules
 from domain import application as application_rules
 from domain import certificate as certificate_rules
+from domain import people
 from domain import watchlist as watchlist_rules
 from domain.rulebook import scoring
 
@@ -194,3 +195,9 @@ ROLES: dict[str, Label] = {
     "appeals_officer": ("申诉投诉处理人员", "appeals officer"),
     "compliance_officer": ("合规专员", "compliance officer"),
 }
+
+SYSTEM_ACTORS: dict[str, Label] = {
+    people.DEADLINE_JOBS_ID: ("系统（期限作业）", "the system (deadline jobs)"),
+    people.BOOTSTRAP_ADMIN_ID: ("系统管理员（启动令牌）", "the administrator (bootstrap token)"),
+}
+"""Who acted when no staff member did; a staff member's name reads as itself."""

@@ -112,7 +112,7 @@ def _awaiting_decision(page: StaffPage, offset: int, limit: int) -> Rows:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("to-review", "待审查的申请", "Applications awaiting review", ("intake",),
+    Section("to-review", "待评审的申请", "Applications awaiting review", ("intake",),
             _applications("submitted"), "applications"),
     Section("awaiting-supplement", "待补充材料的申请", "Applications awaiting supplements",
             ("intake",), _applications("supplement_requested"), "applications"),

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from api import labels as api_labels
 from api.labels import Label
@@ -40,6 +42,17 @@ def named(kind: str, code: str | None) -> Label:
     return api_labels.label(labels, code)
 
 
+TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}|[A-Z]{2,}(?:-[A-Z0-9]+)+|[0-9A-Z]{18}")
+"""Dates, certificate numbers and USCCs inside a sentence."""
+
+
+def keep_tokens(text: str) -> Markup:
+    """A sentence, escaped, its dates, numbers and codes kept whole on a narrow screen."""
+    kept = TOKEN.sub(lambda m: f'<span class="token">{m.group(0)}</span>', str(escape(text)))
+    return Markup(kept)  # escaped above: only the spans are markup
+
+
 templates.filters["china_time"] = china_time
+templates.filters["keep_tokens"] = keep_tokens
 templates.globals["named"] = named
 templates.globals["event_story"] = story
