@@ -7,6 +7,7 @@
 #   make test PYTEST_ARGS="-k uscc -x"     pass arguments to pytest
 #   make lint                ruff and mypy
 #   make bench CERTIFICATES=100000    every benchmark on PostgreSQL (bench/, see README.md)
+#   make screenshots-pages   the verification and register pages at phone size, docs/screenshots/
 #   make clean               remove caches and build leftovers (never ./var/, the event store)
 
 PYTHON ?= python3
@@ -19,7 +20,7 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.ecpsc-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint clean distclean system-deps bench
+.PHONY: help install run test lint clean distclean system-deps bench screenshots-pages
 
 help:
 	@echo "make run | test | lint | clean | distclean   (see README.md)"
@@ -83,3 +84,7 @@ clean:
 # Also removes the virtual environment (still keeps ./var/).
 distclean: clean
 	rm -rf $(VENV)
+
+# The public pages at phone size for README, from a throwaway store filled through the API.
+screenshots-pages: $(STAMP) system-deps
+	$(VPY) -m tests.browser.page_screenshots docs/screenshots
