@@ -345,8 +345,8 @@ def _open_steps(page: StaffPage, application: CertificationApplication) -> set[s
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
 def application_page(application_id: str, page: Page) -> HTMLResponse:
     """One application: organization, sites, documents, reviews, supplements, contract, and
-    the forms of the next step."""
-    page.require(*READERS)
+    the forms of the next step (their roles'); any staff member reads it, as the API allows
+    and as the organization and certificate pages link to it."""
     application = _load(page, application_id)
     if application is None:
         return not_found(page)

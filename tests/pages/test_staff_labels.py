@@ -199,3 +199,29 @@ def test_the_organization_search_finds_applicants_not_yet_certified(
     assert applicants is not None
     assert f'href="/organizations/{code}"' in applicants.group(1)
     assert "福州某电器有限公司" in applicants.group(1) and "待评审" in applicants.group(1)
+
+
+def test_any_staff_member_reads_the_application_and_audit_other_pages_link_to(
+    client: TestClient, office: LifecycleOffice
+) -> None:
+    """Given a certificate, and an intake clerk and an appeals officer signed in,
+    when each follows the organization page's link to the application and the certificate
+    page's links to the audit and its evaluation report,
+    then each opens (200, as the API lets any staff member read them) without the forms that
+    belong to other roles."""
+    code = uscc(651)
+    number = office.certificate(code, "2026-11-20")
+    audit_id = office.cert(number)["audit_id"]
+    staff_member(client, "受理员小王", ["intake"], "xiaowang")
+    staff_member(client, "申诉专员", ["appeals_officer"], "shensu")
+
+    for who in ("xiaowang", "shensu"):
+        sign_in(client, who)
+        organization = client.get(f"/organizations/{code}").text
+        application = re.search(r'href="(/applications/[0-9a-f-]{36})"', organization)
+        assert application is not None
+        for link in (application.group(1), f"/audits/{audit_id}", f"/audits/{audit_id}/report"):
+            opened = client.get(link)
+            assert opened.status_code == 200, (who, link, opened.status_code)
+        audit = client.get(f"/audits/{audit_id}").text
+        assert 'id="finding-form"' not in audit and "/complete" not in audit
