@@ -35,7 +35,7 @@ def register_page(request: Request, services: ServicesDep) -> HTMLResponse:
     with each certificate's status and grade in Chinese, each linking to its verification
     page."""
     params = request.query_params
-    q = params.get("q", "").strip()[:LONGEST_QUERY]
+    q = "".join(c for c in params.get("q", "") if c.isprintable()).strip()[:LONGEST_QUERY]
     status = params.get("status", "")
     status = status if status in CERTIFICATE_STATUSES else ""
     grade = params.get("grade", "")
