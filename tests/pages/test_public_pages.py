@@ -265,7 +265,7 @@ def test_the_register_page_without_a_query_shows_the_search_box(public: TestClie
     """Given the public, when /register is opened with nothing typed, or with a status, grade or
     page that makes no sense, then 200 with the search box (a page never answers 422)."""
     for params in ({}, {"status": "lapsed"}, {"grade": "six_star"}, {"page": "abc"},
-                   {"q": "x" * 500}, {"page": "-3"}):  # fmt: skip
+                   {"q": "x" * 500}, {"page": "-3"}, {"q": "家电\x00\x1b"}):  # fmt: skip
         page = public.get("/register", params=params)
         assert page.status_code == 200, params
         assert page.headers["content-type"].startswith("text/html")
