@@ -22,6 +22,7 @@ from api.pages.session import (
     pre_session_secret,
     set_session_cookie,
 )
+from domain.rulebook.dates import CHINA_STANDARD_TIME
 from domain.sign_in_desk import SignInLocked, SignInRefused
 
 router = APIRouter(include_in_schema=False)
@@ -82,7 +83,7 @@ def sign_in(
     try:
         session, _ = services.backoffice.sign_in(sign_in_name, password, address)
     except SignInLocked as locked:
-        until = locked.until.astimezone().strftime("%H:%M")
+        until = locked.until.astimezone(CHINA_STANDARD_TIME).strftime("%H:%M")
         return _form(
             request, 429, next_url=next, sign_in_name=sign_in_name,
             message=f"账户已锁定至 {until}（连续输错密码）" if zh

@@ -225,3 +225,28 @@ def test_any_staff_member_reads_the_application_and_audit_other_pages_link_to(
             assert opened.status_code == 200, (who, link, opened.status_code)
         audit = client.get(f"/audits/{audit_id}").text
         assert 'id="finding-form"' not in audit and "/complete" not in audit
+
+
+def test_the_certificate_page_gives_recorded_times_in_china_time(
+    client: TestClient, office: LifecycleOffice
+) -> None:
+    """Given a certificate issued and then suspended,
+    when a staff member reads its page,
+    then each change's recorded time is the stored UTC moment shown in China time (UTC+8)."""
+    code = uscc(661)
+    number = office.certificate(code, "2026-11-20")
+    body = {"reason": "licence_lapsed", "verified_on": "2026-11-25", "effective_on": "2026-11-25"}
+    suspended = office.post(f"/certificates/{number}/suspension", body, office.decider)
+    assert suspended.status_code == 200, suspended.text
+    history = office.get(f"/organizations/{code}/history", office.compliance)
+    stored = [e["recorded_at"] for e in history if e["type"].startswith("Certificate.")]
+    compliance_officer(client)
+
+    page = client.get(f"/certificates/{number}").text
+
+    shown = set(re.findall(r'<td class="muted">(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)</td>', page))
+    expected = {
+        (datetime.fromisoformat(at) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+        for at in stored
+    }
+    assert shown and shown == expected
