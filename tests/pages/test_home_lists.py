@@ -145,6 +145,10 @@ def test_each_home_list_holds_what_its_title_says_over_demo_data(
     ]  # fmt: skip
     assert passed_surveillance, "the demo data has passed surveillances to leave out"
     assert not {str(a.id) for a in passed_surveillance} & set(shown)
+    # and the audits list filtered to 待决定 holds the same audits
+    filtered = client.get("/audits", params={"status": "completed", "page_size": 100}).text
+    table = filtered.split("<main", 1)[-1]
+    assert sorted(set(re.findall(f'href="/audits/{UUID_LINK}"', table))) == awaiting
 
     soon = today + timedelta(days=30)
     ending = sorted(
