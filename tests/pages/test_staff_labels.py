@@ -250,3 +250,27 @@ def test_the_certificate_page_gives_recorded_times_in_china_time(
         for at in stored
     }
     assert shown and shown == expected
+
+
+def test_a_complaint_calls_its_author_the_complainant(
+    client: TestClient, office: LifecycleOffice
+) -> None:
+    """Given a complaint about a certificate (not an appeal),
+    when the appeals officer opens it,
+    then its author is 投诉人 (the complainant) and the notice goes 给投诉人, never 申诉人."""
+    number = office.certificate(uscc(671), "2026-11-20")
+    officer_id, officer = office.user("申诉专员赵丽", "appeals_officer")
+    complaint = {"kind": "complaint", "subject": {"certificate_number": number},
+                 "appellant": {"name": "消费者孙女士", "contact": "13900000002"},
+                 "received_on": "2026-11-26", "text": "门店维修超期未处理。"}  # fmt: skip
+    received = office.post("/appeals", complaint, officer)
+    assert received.status_code == 201, received.text
+    client.post(f"/api/v1/users/{officer_id}/password", headers=ADMIN,
+                json={"sign_in_name": "zhaoli", "password": "a long test password"})  # fmt: skip
+    sign_in(client, "zhaoli")
+
+    page = client.get(f"/appeals/{received.json()['id']}")
+
+    assert page.status_code == 200
+    text = read_text(page.text)
+    assert "投诉人" in text and "申诉人" not in text
