@@ -27,7 +27,7 @@ HOMES = {
     "planner": ["待策划的审查", "90 天内到期的监督审查"],
     "auditor": ["待完成的审查"],
     "decision_maker": ["待作出认证决定", "初次认证审查", "30 天内结束的暂停"],
-    "appeals_officer": ["申诉与投诉", "投诉", "已收到", "申诉人或投诉人"],
+    "appeals_officer": ["申诉与投诉", "投诉", "已收到", "提出人"],
     "compliance_officer": ["合规例外"],
 }
 """What each role's home must say (its lists, and labels of the rows on them)."""
