@@ -79,11 +79,12 @@ def read_query(q: str | None) -> RegisterQuery:
     if not text:
         return RegisterQuery("none", "")
     code = normalised_code(text)
+    words = tuple(unicodedata.normalize("NFKC", text).split())
     if USCC_SHAPE.fullmatch(code):
-        return RegisterQuery("uscc", code)
+        return RegisterQuery("uscc", code, words)
     if NUMBER_SHAPE.fullmatch(code) and any(c.isdigit() for c in code):
-        return RegisterQuery("number", code)
-    return RegisterQuery("text", text, tuple(unicodedata.normalize("NFKC", text).split()))
+        return RegisterQuery("number", code, words)
+    return RegisterQuery("text", text, words)
 
 
 def effective_status(row: dict[str, Any], today: date) -> str:
@@ -161,20 +162,25 @@ class RegisterQueries(ViewQueries):
         name or, when no name holds it, words of the scope), uscc, status (expiry by date
         included) and grade."""
         asked = read_query(q)
-        if asked.kind == "text":
-            found = self._search(today, asked.text, None, uscc, status, grade, offset, limit)
-            if found[1] or not asked.words:
-                return found
-            return self._search(today, None, asked.words, uscc, status, grade, offset, limit)
-        if asked.kind == "uscc":
-            if uscc and uscc != asked.text:
-                return [], 0
-            return self._search(today, None, None, asked.text, status, grade, offset, limit)
-        if asked.kind == "number":
-            return self._search(
+        if asked.kind == "none":
+            return self._search(today, None, None, uscc, status, grade, offset, limit)
+        if asked.kind == "uscc" and uscc in (None, asked.text):
+            found = self._search(today, None, None, asked.text, status, grade, offset, limit)
+        elif asked.kind == "number":
+            found = self._search(
                 today, None, None, uscc, status, grade, offset, limit, number=asked.text
             )
-        return self._search(today, None, None, uscc, status, grade, offset, limit)
+        else:
+            found = [], 0
+        if found[1]:
+            return found
+        # Text, or a code no certificate has (a name may look like one): part of a name, and
+        # when no name holds it, the words of the scope.
+        typed = (q or "").strip()
+        found = self._search(today, typed, None, uscc, status, grade, offset, limit)
+        if found[1] or not asked.words:
+            return found
+        return self._search(today, None, asked.words, uscc, status, grade, offset, limit)
 
     def _search(
         self,

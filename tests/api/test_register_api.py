@@ -409,7 +409,7 @@ def test_the_search_box_takes_a_uscc_a_certificate_number_or_scope_words(
     when q is a USCC (as typed: lower case, spaces), a certificate number (lower case, a
     full-width dash, a long dash), or words of the scope no name holds,
     then the search finds exactly that certificate, or both for scope words, with the total;
-    a number or USCC no certificate has finds nothing."""
+    a number or USCC no certificate has finds nothing, unless a name holds it as typed."""
     first = office.certificate(uscc(1), "福州甲商贸有限公司")
     second = office.certificate(uscc(2), "厦门乙连锁有限公司")
 
@@ -426,3 +426,6 @@ def test_the_search_box_takes_a_uscc_a_certificate_number_or_scope_words(
     assert search(public, q=uscc(3))["total"] == 0
     # a name still wins: text a name holds finds that name only, never scope matches
     assert numbers(search(public, q="厦门乙")) == [second]
+    # and a name shaped like a code is found by its name when no certificate has that code
+    third = office.certificate(uscc(3), "AB-12")
+    assert numbers(search(public, q="AB-12")) == [third]
