@@ -11,6 +11,7 @@
 #   make bench CERTIFICATES=100000    every benchmark on PostgreSQL (see bench/README.md)
 #   make lock                re-pin every Python package in requirements-dev.lock (newest allowed)
 #   make screenshots         PNG pictures of printed documents into docs/screenshots/
+#   make screenshots-pages   the verification and register pages at phone size, docs/screenshots/
 #   make clean               remove caches and build leftovers (never ./var/, the event store)
 
 PYTHON ?= python3
@@ -28,7 +29,7 @@ TEST_STAMP := $(VENV)/.ecpsc-test-installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test run demo test lint lock clean distclean system-deps bench \
-	screenshots
+	screenshots screenshots-pages
 
 help:
 	@echo "make run | demo | test | lint | lock | clean | distclean   (see README.md)"
@@ -131,3 +132,7 @@ clean:
 # Also removes the virtual environment (still keeps ./var/).
 distclean: clean
 	rm -rf $(VENV)
+
+# The public pages at phone size for README, from a throwaway store filled through the API.
+screenshots-pages: $(STAMP) system-deps
+	$(VPY) -m tests.browser.page_screenshots docs/screenshots

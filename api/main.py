@@ -13,7 +13,7 @@ from api.deps import actor_of_token
 from api.errors import install_error_handlers
 from api.observability import install_observability
 from api.openapi_contract import install_openapi_contract
-from api.pages import page_routers, verify
+from api.pages import page_routers, public_register, verify
 from api.pages.handlers import install_page_handlers
 from api.pages.templating import STATIC
 from api.rate_limits import RateLimits, public_rate_limit
@@ -141,6 +141,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     app.include_router(api)
     app.include_router(integrity.well_known)
     app.include_router(verify.router, dependencies=public)
+    app.include_router(public_register.router, dependencies=public)
     for router in page_routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -47,6 +47,26 @@ class ApplicationsQueries(ViewQueries):
         order = "received_on DESC, id"
         return page_of(self, "applications_view", clause, params, order, offset, limit)
 
+    def applicants_named(self, text: str, limit: int) -> list[dict[str, Any]]:
+        """Organizations whose name on an application holds `text`: uscc, the latest name,
+        how many applications and the latest one's status, latest application first."""
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.rows(
+            "SELECT uscc, organization_name, status, received_on FROM applications_view"
+            " WHERE organization_name LIKE ? ESCAPE '\\' ORDER BY received_on DESC, id",
+            [f"%{escaped}%"],
+        )
+        found: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            seen = found.get(row["uscc"])
+            if seen is None:
+                if len(found) == limit:
+                    continue
+                found[row["uscc"]] = {**row, "applications": 1}
+            else:
+                seen["applications"] += 1
+        return list(found.values())
+
 
 class SQLiteApplicationsView(ApplicationsQueries, SQLiteView):
     """The applications read model on the embedded store."""

@@ -20,6 +20,14 @@ from projections.view import PostgresView, SQLiteView, Statement, ViewQueries
 STATUSES = ("planned", "completed", "decided")
 
 
+AWAITING_DECISION = (
+    " WHERE a.status = 'completed' AND a.decided = 0"
+    " AND (a.application_id IS NOT NULL OR a.passed = 0)"
+)
+"""Completed audits that call for a decision none stands on: an initial or recertification audit
+(grant or refuse, 4.6), or a failed surveillance or supplementary audit (its follow-up, 5.6)."""
+
+
 class AuditWorklistQueries(ViewQueries):
     """Rows of the audit worklist and the queries the staff pages need."""
 
@@ -76,19 +84,23 @@ class AuditWorklistQueries(ViewQueries):
         return self._paged(where, [user_id], "a.start_on, a.id", offset, limit)
 
     def awaiting_decision(self, offset: int, limit: int) -> Rows:
-        """Completed audits no decision stands on, oldest completion first, and their total."""
-        where = " WHERE a.status = 'completed' AND a.decided = 0"
-        return self._paged(where, [], "a.completed_on, a.id", offset, limit)
+        """Completed audits that call for a decision no decision stands on yet, oldest
+        completion first, and their total: an initial or recertification audit (grant or
+        refuse, 4.6), or a failed surveillance or supplementary audit (its follow-up, 5.6). A
+        passed one of a live certificate needs none: the grade followed it on completion (5.5).
+        """
+        return self._paged(AWAITING_DECISION, [], "a.completed_on, a.id", offset, limit)
 
     def page(self, status: str | None, offset: int, limit: int) -> Rows:
         """Audits by status (planned, completed, decided), latest start first, and their total.
 
-        "completed" means completed and not decided; "decided" means a decision stands on it.
+        "completed" means completed and awaiting the decision it calls for (as
+        `awaiting_decision`); "decided" means a decision stands on it.
         """
         if status == "planned":
             where = " WHERE a.status = 'planned'"
         elif status == "completed":
-            where = " WHERE a.status = 'completed' AND a.decided = 0"
+            where = AWAITING_DECISION
         elif status == "decided":
             where = " WHERE a.decided = 1"
         else:

@@ -8,8 +8,11 @@ the event's notification id, so a mirror resuming from its cursor never misses o
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -43,6 +46,45 @@ GRAMS_PER_STATEMENT = 400
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+USCC_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+"""What a unified social credit code looks like (GB 32100: 18 characters, no I, O, S, V, Z)."""
+NUMBER_SHAPE = re.compile(r"[A-Z]{2,}(?:-[A-Z0-9]+)+")
+"""What a certificate number looks like (ECPSC-SC-2026-00001)."""
+DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\ufe63"), "-")
+"""Dashes a person may type or paste for the ASCII hyphen of a number (full-width －, —, –)."""
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """What a person typed into the register's search, read: a USCC, a certificate number, or
+    text (part of a name, else words of the scope)."""
+
+    kind: str
+    text: str
+    words: tuple[str, ...] = ()
+
+
+def normalised_code(text: str) -> str:
+    """A typed code as the register stores it: full-width letters and digits made ASCII, any
+    dash the hyphen, spaces gone, upper case."""
+    folded = unicodedata.normalize("NFKC", text).translate(DASHES)
+    return "".join(folded.split()).upper()
+
+
+def read_query(q: str | None) -> RegisterQuery:
+    """Whether `q` is a USCC, a certificate number or text to look for in names and scopes."""
+    text = (q or "").strip()
+    if not text:
+        return RegisterQuery("none", "")
+    code = normalised_code(text)
+    words = tuple(unicodedata.normalize("NFKC", text).split())
+    if USCC_SHAPE.fullmatch(code):
+        return RegisterQuery("uscc", code, words)
+    if NUMBER_SHAPE.fullmatch(code) and any(c.isdigit() for c in code):
+        return RegisterQuery("number", code, words)
+    return RegisterQuery("text", text, words)
 
 
 def effective_status(row: dict[str, Any], today: date) -> str:
@@ -129,10 +171,51 @@ class RegisterQueries(ViewQueries):
         offset: int = 0,
         limit: int = 20,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Certificates by name substring, uscc, status (expiry by date included) and grade."""
+        """Certificates by what a person types (`q`: a USCC, a certificate number, part of the
+        name or, when no name holds it, words of the scope), uscc, status (expiry by date
+        included) and grade."""
+        asked = read_query(q)
+        if asked.kind == "none":
+            return self._search(today, None, None, uscc, status, grade, offset, limit)
+        if asked.kind == "uscc" and uscc in (None, asked.text):
+            found = self._search(today, None, None, asked.text, status, grade, offset, limit)
+        elif asked.kind == "number":
+            found = self._search(
+                today, None, None, uscc, status, grade, offset, limit, number=asked.text
+            )
+        else:
+            found = [], 0
+        if found[1]:
+            return found
+        # Text, or a code no certificate has (a name may look like one): part of a name, and
+        # when no name holds it, the words of the scope.
+        typed = (q or "").strip()
+        found = self._search(today, typed, None, uscc, status, grade, offset, limit)
+        if found[1] or not asked.words:
+            return found
+        return self._search(today, None, asked.words, uscc, status, grade, offset, limit)
+
+    def _search(
+        self,
+        today: date,
+        q: str | None,
+        scope_words: Sequence[str] | None,
+        uscc: str | None,
+        status: str | None,
+        grade: str | None,
+        offset: int,
+        limit: int,
+        number: str | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
         where: list[str] = []
         params: list[Any] = []
         counted = None
+        if number:
+            where.append("number = ?")
+            params.append(number)
+        for word in scope_words or ():
+            where.append("scope LIKE ? ESCAPE '\\'")
+            params.append(_like_pattern(word))
         if q and not (uscc or status or grade):
             counted = self._counted_name(q, offset + limit)
         if counted is not None:

@@ -1,7 +1,8 @@
 """Server-rendered pages: the public verification page and the staff web pages.
 
-Every module here that defines a `router` (except the public verification page, mounted on its
-own) is a staff page module; `page_routers()` finds them, so a new page needs no registration."""
+Every module here that defines a `router` (except the public verification and register pages,
+mounted on their own) is a staff page module; `page_routers()` finds them, so a new page needs
+no registration."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pkgutil
 
 from fastapi import APIRouter
 
-NOT_STAFF_PAGES = frozenset({"verify"})
+NOT_STAFF_PAGES = frozenset({"verify", "public_register"})
 
 
 def page_routers() -> list[APIRouter]:

@@ -35,7 +35,7 @@ from ecpsc.documents import DocumentCorrupted, DocumentMissing, sha256_of
 router = APIRouter(include_in_schema=False)
 
 WRITERS = ("intake",)
-READERS = ("intake", "planner")
+READERS = ("intake", "planner", "compliance_officer")
 SITE_ROWS = 5
 """Empty service-site rows the intake form offers (more with "add a site")."""
 MAX_SITE_ROWS = 200
@@ -348,8 +348,8 @@ def _open_steps(page: StaffPage, application: CertificationApplication) -> set[s
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
 def application_page(application_id: str, page: Page) -> HTMLResponse:
     """One application: organization, sites, documents, reviews, supplements, contract, and
-    the forms of the next step."""
-    page.require(*READERS)
+    the forms of the next step (their roles'); any staff member reads it, as the API allows
+    and as the organization and certificate pages link to it."""
     application = _load(page, application_id)
     if application is None:
         return not_found(page)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.pages.rendering import render_public
+from api.pages.rendering import render, render_public
 from api.pages.session import CsrfRejected, PageForbidden, SignInRequired
 
 
@@ -23,6 +23,8 @@ def install_page_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PageForbidden)
     def _forbidden(request: Request, exc: PageForbidden) -> HTMLResponse:
+        if exc.page is not None:  # signed in: the page keeps their menu
+            return render(exc.page, "staff/forbidden.html", status_code=403, roles=exc.roles)
         return render_public(request, "staff/forbidden.html", status_code=403, roles=exc.roles)
 
     @app.exception_handler(CsrfRejected)

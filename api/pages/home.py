@@ -112,14 +112,14 @@ def _awaiting_decision(page: StaffPage, offset: int, limit: int) -> Rows:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("to-review", "待审查的申请", "Applications awaiting review", ("intake",),
+    Section("to-review", "待评审的申请", "Applications awaiting review", ("intake",),
             _applications("submitted"), "applications"),
     Section("awaiting-supplement", "待补充材料的申请", "Applications awaiting supplements",
             ("intake",), _applications("supplement_requested"), "applications"),
-    Section("to-plan", "待策划的审核", "Audits to plan", ("planner",), _to_plan, "to_plan"),
-    Section("surveillance-due", "90 天内到期的监督审核", "Surveillance due within 90 days",
+    Section("to-plan", "待策划的审查", "Audits to plan", ("planner",), _to_plan, "to_plan"),
+    Section("surveillance-due", "90 天内到期的监督审查", "Surveillance due within 90 days",
             ("planner",), _surveillance_due, "surveillance"),
-    Section("to-complete", "待完成的审核", "Audits to complete", ("auditor",), _to_complete,
+    Section("to-complete", "待完成的审查", "Audits to complete", ("auditor",), _to_complete,
             "audits"),
     Section("awaiting-decision", "待作出认证决定", "Completed audits awaiting a decision",
             ("decision_maker",), _awaiting_decision, "audits"),

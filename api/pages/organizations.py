@@ -14,6 +14,16 @@ from eventsourcing.domain import Aggregate
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from api.labels import (
+    APPEAL_STATUSES,
+    APPLICATION_STATUSES,
+    AUDIT_STATUSES,
+    CERTIFICATE_STATUSES,
+    GRADES,
+    RECORD_KINDS,
+    label,
+)
+from api.pages.event_story import event_name, story
 from api.pages.rendering import Paging, not_found, paging, refused, render
 from api.pages.session import Page, StaffPage
 from api.routes.certificates import schedule_of
@@ -30,21 +40,21 @@ router = APIRouter(include_in_schema=False)
 HISTORY_READERS = ("compliance_officer",)
 """Who reads an organization's whole timeline (as `GET /api/v1/organizations/{uscc}/history`)."""
 CERTIFICATES_SHOWN = 50
+APPLICANTS_SHOWN = 50
+"""Applicants without a certificate a name search lists (beside the register's paged holders)."""
 APPLICATIONS_SHOWN = 10
 """Latest applications on the page; the rest are a click away in the paged applications list."""
 SHOWN_CHARS = 300
 """How much of each recorded value the timeline shows (findings and scores run long)."""
-KINDS: dict[str, tuple[str, str]] = {
-    "application": ("申请", "Applications"),
-    "audit": ("审核", "Audits"),
-    "decision": ("认证决定", "Decisions"),
-    "corrective_action": ("纠正措施", "Corrective actions"),
-    "certificate": ("证书", "Certificates"),
-    "appeal": ("申诉与投诉", "Appeals and complaints"),
-    "watchlist_entry": ("监管名单", "Watchlist"),
-    "notice": ("通知", "Notices"),
-}
+KINDS = RECORD_KINDS
 """The kinds of record the organization index maps to an organization."""
+THEN_STATUSES = {
+    "application": APPLICATION_STATUSES,
+    "audit": AUDIT_STATUSES,
+    "certificate": CERTIFICATE_STATUSES,
+    "appeal": APPEAL_STATUSES,
+}
+"""The words for a record's status, by its kind."""
 
 
 def _view(page: StaffPage, name: str) -> Any:
@@ -60,8 +70,8 @@ def _today(page: StaffPage) -> date:
 
 @router.get("/organizations", response_class=HTMLResponse)
 def organizations(page: Page, q: str = "") -> HTMLResponse:
-    """Organizations by USCC (applicants and certificate holders) or by name (holders, from the
-    register), a page at a time."""
+    """Organizations by USCC (applicants and certificate holders) or by name: holders from the
+    register, a page at a time, and applicants that hold no certificate."""
     query = q.strip()[:100]
     code = query.upper()
     if len(code) == 18 and code.isalnum():
@@ -94,7 +104,27 @@ def organizations(page: Page, q: str = "") -> HTMLResponse:
         }
         for r in found
     ]
-    return render(page, "staff/organizations.html", q=query, rows=rows, paging=pages)
+    applicants = _applicants_not_certified(page, query)
+    return render(
+        page, "staff/organizations.html", q=query, rows=rows, paging=pages, applicants=applicants
+    )
+
+
+def _applicants_not_certified(page: StaffPage, query: str) -> list[dict[str, Any]]:
+    """Organizations whose name on an application holds the query and that hold no
+    certificate (not yet, or refused): the register does not know them."""
+    named = _view(page, "applications").applicants_named(query, APPLICANTS_SHOWN)
+    if not named:
+        return []
+    codes = [row["uscc"] for row in named]
+    marks = ", ".join("?" for _ in codes)
+    held = {
+        row["uscc"]
+        for row in _view(page, "register").rows(
+            f"SELECT DISTINCT uscc FROM register_certificates WHERE uscc IN ({marks})", codes
+        )
+    }
+    return [row for row in named if row["uscc"] not in held]
 
 
 def _by_uscc(page: StaffPage, query: str, code: str) -> HTMLResponse:
@@ -199,7 +229,7 @@ def _timeline(
     index = _view(page, "organization_index")
     kinds = {row["originator_id"]: row["kind"] for row in index.aggregates(code)}
     rows = index.events(code)
-    types = sorted({_short(row["topic"]) for row in rows})
+    types = [(name, event_name(name)) for name in sorted({_short(row["topic"]) for row in rows})]
     versions: dict[str, int] = {}
     if cut is not None:
         rows = [r for r in rows if datetime.fromisoformat(r["recorded_at"]) <= cut]
@@ -221,9 +251,8 @@ def _timeline(
         record = event_record(e, names)
         record["kind"] = kinds.get(record["aggregate_id"], "")
         record["link"] = _link(record["kind"], record["aggregate_id"], certificate_numbers)
-        record["label"] = certificate_numbers.get(
-            record["aggregate_id"], record["aggregate_id"][:8]
-        )
+        record["label"] = certificate_numbers.get(record["aggregate_id"])
+        record["story"] = story(record["type"], record["data"])
         recorded = datetime.fromisoformat(record["recorded_at"]).astimezone(CHINA_STANDARD_TIME)
         record["recorded_local"] = recorded.strftime("%Y-%m-%d %H:%M:%S")
         record["shown"] = [
@@ -279,7 +308,12 @@ def _records_then(
         except (KeyError, AggregateNotFoundError):
             continue
         state = aggregate_state(aggregate)
-        then.update(version=aggregate.version, status=state.get("status"), grade=state.get("grade"))
+        status, grade = state.get("status"), state.get("grade")
+        then.update(
+            version=aggregate.version,
+            status=label(THEN_STATUSES.get(record["kind"], {}), status) if status else None,
+            grade=label(GRADES, grade) if grade else None,
+        )
     return records
 
 

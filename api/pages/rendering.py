@@ -24,7 +24,7 @@ T = TypeVar("T")
 NAVIGATION: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("/", "首页", "Home", ()),
     ("/applications", "申请", "Applications", ("intake", "planner")),
-    ("/audits", "审核", "Audits", ("planner", "auditor", "decision_maker")),
+    ("/audits", "审查", "Audits", ("planner", "auditor", "decision_maker")),
     ("/certificates", "证书", "Certificates", ()),
     ("/organizations", "组织", "Organizations", ()),
     ("/appeals", "申诉与投诉", "Appeals", ("appeals_officer",)),

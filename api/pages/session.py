@@ -40,9 +40,11 @@ class SignInRequired(Exception):
 class PageForbidden(Exception):
     """The signed-in staff member's roles do not allow the page or the action."""
 
-    def __init__(self, roles: tuple[str, ...]) -> None:
+    def __init__(self, roles: tuple[str, ...], page: StaffPage | None = None) -> None:
         super().__init__(", ".join(roles))
         self.roles = roles
+        self.page = page
+        """The signed-in page refused: its 403 keeps the staff member's menu."""
 
 
 class CsrfRejected(Exception):
@@ -105,7 +107,7 @@ class StaffPage:
     def require(self, *roles: str) -> None:
         """Refuse (403 page) unless the staff member holds one of the roles (admin holds all)."""
         if not self.actor.has_any(*roles):
-            raise PageForbidden(roles)
+            raise PageForbidden(roles, self)
 
     def field(self, name: str, default: str = "") -> str:
         """A form field's value, trimmed ('' when absent)."""

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import ServicesDep
+from api.labels import CERTIFICATE_STATUSES, GRADES, zh
 from api.routes.certificates import CertificateNumber, verification_url
 from api.schemas.certificates import (
     CertificateStatus,
@@ -31,6 +32,7 @@ router = APIRouter(prefix="/register", tags=["public register"])
 
 def register_entry(services: Services, row: dict[str, Any]) -> RegisterEntry:
     """A register row as the public sees it."""
+    status = effective_status(row, services.backoffice.today())
     return RegisterEntry(
         number=row["number"],
         organization={  # type: ignore[arg-type]
@@ -41,7 +43,9 @@ def register_entry(services: Services, row: dict[str, Any]) -> RegisterEntry:
         scope=row["scope"],
         sites=json.loads(row["sites"]),
         grade=row["grade"],
-        status=effective_status(row, services.backoffice.today()),  # type: ignore[arg-type]
+        grade_label=zh(GRADES, row["grade"]),
+        status=status,  # type: ignore[arg-type]
+        status_label=zh(CERTIFICATE_STATUSES, status),
         issued_on=row["issued_on"],
         expires_on=row["expires_on"],
         suspended_from=row["suspended_from"],
@@ -62,7 +66,13 @@ def register_row(services: Services, number: str) -> dict[str, Any]:
 @router.get("/certificates", response_model=RegisterPage)
 def search_register(
     services: ServicesDep,
-    q: Annotated[Text | None, Query(description="part of the organization's name")] = None,
+    q: Annotated[
+        Text | None,
+        Query(
+            description="a USCC, a certificate number, part of the organization's name, or "
+            "words of the scope (looked for when no name holds the text)"
+        ),
+    ] = None,
     uscc: Uscc | None = None,
     status: CertificateStatus | None = None,
     grade: Grade | None = None,

@@ -174,7 +174,9 @@ class RegisterEntry(BaseModel):
     scope: str
     sites: list[dict[str, str]]
     grade: Grade
+    grade_label: str = Field(description="the grade in Chinese: 达标级, 三星级, 四星级, 五星级")
     status: CertificateStatus
+    status_label: str = Field(description="the status in Chinese: 有效, 暂停, 撤销, 过期")
     issued_on: date
     expires_on: date
     suspended_from: date | None = None

@@ -343,3 +343,89 @@ def test_the_not_found_verification_page_says_when_it_was_checked(public: TestCl
     response = public.get(f"/verify/{UNKNOWN_NUMBER}")
     assert response.status_code == 404
     assert "Checked on 2026-11-28" in response.text
+
+
+def _granted_on(office: CertificationOffice, n: int, name: str, on: str = "2026-11-12") -> str:
+    """A certificate granted on a past day (so later status changes can be dated); its number."""
+    return office.grant(office.completed_audit(uscc(n), name), on)
+
+
+def _status_change(office: CertificationOffice, number: str, action: str, reason: str) -> None:
+    body = {"reason": reason, "verified_on": "2026-11-20", "effective_on": "2026-11-20"}
+    response = office.client.post(
+        f"{API}/certificates/{number}/{action}", json=body, headers=office.decision_maker
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_register_entries_carry_chinese_labels_beside_the_codes(
+    office: CertificationOffice, public: TestClient
+) -> None:
+    """Given a valid five-star certificate, a four-star one suspended on 2026-11-20 and a third
+    withdrawn the same day,
+    when they are read from the register's search and one by one,
+    then each carries status_label (有效 / 暂停 / 撤销) and grade_label (五星级 / 四星级) beside
+    the codes, and its sites (the central office at least)."""
+    valid = _granted_on(office, 1, "福州甲家电商贸有限公司")
+    suspended = office.grant(
+        office.completed_audit(uscc(2), "厦门乙家电连锁有限公司", repair_nonconformity=True),
+        "2026-11-12",
+    )
+    withdrawn = _granted_on(office, 3, "泉州丙百货有限公司")
+    _status_change(office, suspended, "suspension", "requested_by_organization")
+    _status_change(office, withdrawn, "withdrawal", "suspension_expired_unresolved")
+
+    listed = {item["number"]: item for item in search(public)["items"]}
+    looked_up = {n: public.get(f"{REGISTER}/{n}").json() for n in (valid, suspended, withdrawn)}
+
+    expected = {
+        valid: ("valid", "有效", "five_star", "五星级"),
+        suspended: ("suspended", "暂停", "four_star", "四星级"),
+        withdrawn: ("withdrawn", "撤销", "five_star", "五星级"),
+    }
+    for entries in (listed, looked_up):
+        for number, (status, status_label, grade, grade_label) in expected.items():
+            entry = entries[number]
+            assert (entry["status"], entry["status_label"]) == (status, status_label)
+            assert (entry["grade"], entry["grade_label"]) == (grade, grade_label)
+            assert entry["sites"] and all("address" in site for site in entry["sites"])
+
+
+def test_an_expired_certificate_reads_as_expired_in_chinese(
+    office: CertificationOffice, server_on: ServerOn
+) -> None:
+    """Given a certificate valid through 2029-11-27,
+    when the register is read on 2029-11-28 (the sweep not yet run),
+    then its status is expired and its status_label 过期."""
+    number = office.certificate(uscc(1), "福州甲商贸有限公司")
+    entry = server_on(date(2029, 11, 28)).get(f"{REGISTER}/{number}").json()
+    assert (entry["status"], entry["status_label"]) == ("expired", "过期")
+
+
+def test_the_search_box_takes_a_uscc_a_certificate_number_or_scope_words(
+    office: CertificationOffice, public: TestClient
+) -> None:
+    """Given two certificates (household appliances scope, 福州甲 and 厦门乙),
+    when q is a USCC (as typed: lower case, spaces), a certificate number (lower case, a
+    full-width dash, a long dash), or words of the scope no name holds,
+    then the search finds exactly that certificate, or both for scope words, with the total;
+    a number or USCC no certificate has finds nothing, unless a name holds it as typed."""
+    first = office.certificate(uscc(1), "福州甲商贸有限公司")
+    second = office.certificate(uscc(2), "厦门乙连锁有限公司")
+
+    assert numbers(search(public, q=uscc(2))) == [second]
+    assert numbers(search(public, q=f" {uscc(2)[:9].lower()} {uscc(2)[9:]} ")) == [second]
+    assert numbers(search(public, q=first)) == [first]
+    assert numbers(search(public, q=first.lower().replace("-", "－", 1))) == [first]
+    assert numbers(search(public, q=second.replace("-", "—").replace("SC", "ｓｃ"))) == [second]
+
+    by_scope = search(public, q="家用电器 售后服务")
+    assert (sorted(numbers(by_scope)), by_scope["total"]) == (sorted([first, second]), 2)
+    assert search(public, q="家用电器 汽车")["total"] == 0
+    assert search(public, q=UNKNOWN_NUMBER)["total"] == 0
+    assert search(public, q=uscc(3))["total"] == 0
+    # a name still wins: text a name holds finds that name only, never scope matches
+    assert numbers(search(public, q="厦门乙")) == [second]
+    # and a name shaped like a code is found by its name when no certificate has that code
+    third = office.certificate(uscc(3), "AB-12")
+    assert numbers(search(public, q="AB-12")) == [third]

@@ -118,7 +118,7 @@ def test_as_of_shows_the_records_as_they_stood_then(
     cert_id = next(e["aggregate_id"] for e in history if e["type"] == "Certificate.Issued")
     row = re.search(rf'<tr data-record="{cert_id}">(.*?)</tr>', then.text, re.S)
     assert row, then.text
-    assert 'class="then-status">valid<' in row.group(1)
+    assert 'class="then-status">有效<' in row.group(1)
     assert re.search(r'<td class="num">1</td>', row.group(1))
     # while now it is suspended
     now = client.get(f"{API}/certificates/{number}", headers=ADMIN).json()
