@@ -258,6 +258,8 @@ POST /api/v1/retention/{row_key}/disposal
     销毁记录 / Dispose of an eligible row's records (10.2)
 GET /verify/{number}
     证书验证页 / The public verification page of a certificate
+GET /register
+    公开查询页 / Search the register by name, USCC, certificate number or scope words
 GET /api/v1/integrity/checkpoints/latest
     最新签名检查点 / The last signed checkpoint of the event log (public)
 GET /api/v1/integrity/checkpoints
