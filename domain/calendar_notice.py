@@ -16,8 +16,8 @@ from eventsourcing.domain import Aggregate, event
 from domain.errors import InvalidInput
 from domain.rulebook.working_days import YearNotice, notice_from_spans, statutory_holidays
 
-EARLIEST_YEAR, LATEST_YEAR = 1950, 2099
-"""The years a notice may be loaded for (the lunar tables cover 1900–2099)."""
+EARLIEST_YEAR, LATEST_YEAR = 1950, 2098
+"""The years a notice may be loaded for (the lunar tables cover them, rulebook.working_days)."""
 
 
 def _check(year: int, source: str, holidays: list[dict[str, Any]], working: list[date]) -> None:

@@ -14,7 +14,7 @@ from ecpsc.services import Services
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 
 Loader = Annotated[Actor, Depends(require("compliance_officer", "admin"))]
-Year = Annotated[int, Path(ge=1950, le=2099)]
+Year = Annotated[int, Path(ge=1950, le=2098, description="the calendar year")]
 
 
 def calendar_out(services: Services, year: int) -> CalendarOut:

@@ -62,7 +62,10 @@ def signing_public_key(services: ServicesDep) -> dict[str, Any]:
     return {**current.published(), "previous_keys": [k.published() for k in previous]}
 
 
-@router.get("/checkpoints/latest")
+@router.get(
+    "/checkpoints/latest",
+    responses={404: {"description": "尚未签署检查点 / no checkpoint was signed yet"}},
+)
 def latest_checkpoint(services: ServicesDep) -> dict[str, Any]:
     """The last signed checkpoint of the event log (public)."""
     found = checkpoints.latest(services.backoffice)

@@ -39,6 +39,11 @@ SOURCE_NAMES = {
 }
 
 
+LUNAR_YEARS = (1901, 2098)
+"""The years whose lunar holidays the tables cover (lunardate knows 1900–2099; 春节 of a year
+needs the lunar new year of the next)."""
+
+
 def _lunar(year: int, month: int, day: int) -> date:
     return LunarDate(year, month, day).to_solar_date()  # type: ignore[no-any-return]
 
@@ -51,6 +56,10 @@ def statutory_holidays(year: int) -> dict[date, str]:
     端午 5th of the 5th lunar month; 中秋 15th of the 8th lunar month; 国庆 October 1–3.
     """
     days: dict[date, str] = {date(year, 1, 1): "元旦"}
+    days.update({date(year, 5, 1): "劳动节", date(year, 5, 2): "劳动节"})
+    days.update({date(year, 10, n): "国庆节" for n in (1, 2, 3)})
+    if not LUNAR_YEARS[0] <= year <= LUNAR_YEARS[1]:
+        return days  # beyond the lunar and solar-term tables: the fixed-date holidays only
     for lunar_year in (year - 1, year):  # 除夕 of one lunar year may fall in the next solar one
         new_year = _lunar(lunar_year + 1, 1, 1)
         for offset in range(-1, 3):
@@ -60,10 +69,8 @@ def statutory_holidays(year: int) -> dict[date, str]:
     qingming = [d for d, name in get_solar_terms(date(year, 4, 1), date(year, 4, 30))
                 if name == "清明"]
     days.update({d: "清明节" for d in qingming})
-    days.update({date(year, 5, 1): "劳动节", date(year, 5, 2): "劳动节"})
     days[_lunar(year, 5, 5)] = "端午节"
     days[_lunar(year, 8, 15)] = "中秋节"
-    days.update({date(year, 10, n): "国庆节" for n in (1, 2, 3)})
     return days
 
 
