@@ -42,9 +42,13 @@ class Settings(BaseSettings):
     projections: bool = True
     """Run the projections in this process (off when a separate `ecpsc projector` runs them)."""
     postgres_pool_size: int = 1
-    """Connections each PostgreSQL pool keeps (the application's, each read model's)."""
-    postgres_max_overflow: int = 9
-    """Connections each PostgreSQL pool may open beyond those it keeps, under load."""
+    """Connections the application's PostgreSQL pool keeps (commands, history, documents)."""
+    postgres_max_overflow: int = 4
+    """Connections the application's pool may open beyond those it keeps, under load."""
+    postgres_read_pool_size: int = 1
+    """Connections the pool every read model of a process shares keeps."""
+    postgres_read_max_overflow: int = 4
+    """Connections the read models' pool may open beyond those it keeps, under load."""
     postgres_connect_timeout: int = 5
     """Seconds a store call waits for a PostgreSQL connection before it counts as failed."""
 

@@ -19,6 +19,8 @@ POSTGRES_RECORDER_TOPIC = "ecpsc.chain:ChainedPostgresApplicationRecorder"
 """The library's recorders, writing each event's link of the hash chain in its transaction."""
 MAPPER_TOPIC = "ecpsc.disposal:TombstoneMapper"
 """The library's mapper, reading the tombstone of a disposed event (10.2)."""
+READ_POOL = "read_models"
+"""The name of the pool a process's read models share: READ_MODELS_POSTGRES_* in the env."""
 
 
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
@@ -32,10 +34,14 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_PORT": pg["port"],
             "POSTGRES_USER": pg["user"],
             "POSTGRES_PASSWORD": pg["password"],
-            # Pools keep one connection and grow on demand: one process holds several (the
-            # application, each projection's runner and view), and idle ones add up.
+            # A process holds two pools, each keeping one connection and growing on demand:
+            # the application's and the one its read models share (plus one connection
+            # LISTENing where it runs projections), so API, projector and worker processes
+            # stay well within PostgreSQL's default 100 connections.
             "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
             "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
+            f"{READ_POOL.upper()}_POSTGRES_POOL_SIZE": str(settings.postgres_read_pool_size),
+            f"{READ_POOL.upper()}_POSTGRES_MAX_OVERFLOW": str(settings.postgres_read_max_overflow),
             # A store that is down fails a request within seconds (503), never hangs it.
             "POSTGRES_CONNECT_TIMEOUT": str(settings.postgres_connect_timeout),
             "POSTGRES_CONN_MAX_AGE": "600",
