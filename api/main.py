@@ -126,7 +126,10 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
     install_observability(app, broker)
     install_page_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
+    # FastAPI tries the routes in order: the public register, the busiest, comes first (no
+    # other module's paths overlap /register/...).
     for module in (
+        register,
         people,
         documents,
         watchlist,
@@ -136,7 +139,6 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
         corrective_actions,
         decisions,
         certificates,
-        register,
         regulator,
         reports,
         sweeps,

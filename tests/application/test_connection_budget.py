@@ -8,6 +8,7 @@ every runner an application and a listening connection of its own.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from urllib.parse import urlparse
 
@@ -146,3 +147,25 @@ def test_one_serving_process_with_its_projections_holds_few_connections(
         busiest = peak.stop()
         services.close()
     assert 0 < busiest <= PROCESS_BUDGET, busiest
+
+
+@pytest.mark.store("postgres")
+def test_a_read_model_connection_the_server_ended_is_replaced_unseen(settings: Settings) -> None:
+    """Given the read models' pool holding an idle connection, when the server ends its backend
+    (as on a restart), then the next read is answered on a new connection, not an error (the
+    pool's check reads the server's goodbye instead of sending a query each time)."""
+    services = Services(settings, run_projections=False)
+    try:
+        view = services.read_models.view("register")
+        first = view.rows("SELECT pg_backend_pid() AS pid")[0]["pid"]
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(%s)", [first])
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and conn.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [first]
+            ).fetchone():
+                time.sleep(0.05)
+        second = view.rows("SELECT pg_backend_pid() AS pid")[0]["pid"]
+        assert second != first
+    finally:
+        services.close()
