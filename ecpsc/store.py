@@ -48,6 +48,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_PRE_PING": "y",
             "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
             "MAPPER_TOPIC": MAPPER_TOPIC,
+            **replica_env(settings),
         }
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +64,21 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         name = projection.projection_class.name
         env[f"{name.upper()}_SQLITE_DBNAME"] = str(path.with_name(f"{path.stem}.{name}.sqlite"))
     return env
+
+
+REPLICA_PREFIX = "REPLICA_"
+"""Keys of the replica's connection parameters in the env (REPLICA_POSTGRES_HOST, …)."""
+
+
+def replica_env(settings: Settings) -> dict[str, str]:
+    """The replica's connection parameters, for read models read where none run (or none)."""
+    replica = settings.read_postgres
+    if replica is None:
+        return {}
+    return {
+        f"{REPLICA_PREFIX}POSTGRES_{key.upper()}": value
+        for key, value in replica.items()
+    }
 
 
 APPEND_ONLY_PG = """

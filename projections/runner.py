@@ -20,7 +20,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.utils import Environment
 
 from domain.backoffice import BackOffice
-from ecpsc.store import READ_POOL, schema_lock
+from ecpsc.store import READ_POOL, REPLICA_PREFIX, schema_lock
 from projections.batching import nudge
 from projections.following import FollowingRunner, Listener
 from projections.registry import PROJECTIONS, ReadModel, unknown_read_models
@@ -75,6 +75,10 @@ class ReadModels:
         self._application = application
         self._own_application: BackOffice | None = None
         self._datastore: PostgresDatastore | None = None
+        self._running = False
+        self._on_replica = False
+        """Whether the views read a streaming replica (ECPSC_READ_DATABASE_URL): only where
+        no runner writes them."""
         self._listener: Listener | None = None
         self._runners: dict[str, FollowingRunner] = {}
         self._views: dict[str, ViewQueries] = {}
@@ -103,6 +107,9 @@ class ReadModels:
     def run(self) -> None:
         """Start a runner for every read model, restarted whenever it stops on an error (or
         fails to start: the store may be busy or down)."""
+        self._running = True
+        if self._on_replica:  # views read before: the runners write theirs on the primary
+            self._close_views()
         for model in self._run:
             self._try_start_runner(model)
         if self._postgres and self._application is not None:
@@ -173,10 +180,21 @@ class ReadModels:
             raise KeyError(f"no read model named {name!r}")
         with self._views_lock:
             if name not in self._views:
-                # Constructing a view creates its tables: serialised with projector processes.
-                with schema_lock(self._env):
+                if self._reads_replica():
+                    # Its tables come from the primary, where the projector made them.
                     self._views[name] = self._construct_view(model)
+                else:
+                    # Constructing a view creates its tables: serialised with projectors.
+                    with schema_lock(self._env):
+                        self._views[name] = self._construct_view(model)
         return self._views[name]
+
+    def _reads_replica(self) -> bool:
+        return (
+            self._postgres
+            and not self._running
+            and f"{REPLICA_PREFIX}POSTGRES_HOST" in self._env
+        )
 
     def _construct_view(self, model: ReadModel) -> ViewQueries:
         name = model.projection_class.name
@@ -188,14 +206,27 @@ class ReadModels:
                 factory.tracking_recorder(model.sqlite_view),  # type: ignore[type-var]
             )
         if self._datastore is None:
-            self._datastore = PostgresFactory(Environment(READ_POOL, self._env)).datastore
+            env = self._env
+            self._on_replica = self._reads_replica()
+            if self._on_replica:
+                pool = READ_POOL.upper()
+                env = {
+                    **env,
+                    **{
+                        f"{pool}_{key.removeprefix(REPLICA_PREFIX)}": value
+                        for key, value in env.items()
+                        if key.startswith(REPLICA_PREFIX)
+                    },
+                }
+            self._datastore = PostgresFactory(Environment(READ_POOL, env)).datastore
             if self._datastore.pre_ping:
                 self._datastore.pool._check = _idle_connection_check  # type: ignore[attr-defined]
         # What the library's factory does for a view named after its projection, on the pool.
         view = model.postgres_view(
             datastore=self._datastore, tracking_table_name=f"{name}_tracking"
         )
-        view.create_table()
+        if not self._on_replica:  # a replica is read-only: the primary's tables reach it
+            view.create_table()
         return view
 
     def wait(self, notification_id: int | None, timeout: float = 10.0) -> None:
@@ -224,6 +255,17 @@ class ReadModels:
         except Exception:
             log.exception("error while closing a projection runner")
 
+    def _close_views(self) -> None:
+        with self._views_lock:
+            if self._datastore is not None:
+                self._datastore.close()
+            else:
+                for view in self._views.values():
+                    view.datastore.close()  # type: ignore[attr-defined]
+            self._views.clear()
+            self._datastore = None
+            self._on_replica = False
+
     def close(self) -> None:
         """Stop the runners; close the views' connections and the application opened here."""
         self._stopping.set()
@@ -235,11 +277,6 @@ class ReadModels:
             with ThreadPoolExecutor(max_workers=len(self._runners)) as pool:
                 list(pool.map(self._close_runner, self._runners.values()))
         self._runners.clear()
-        if self._datastore is not None:
-            self._datastore.close()
-        else:
-            for view in self._views.values():
-                view.datastore.close()  # type: ignore[attr-defined]
-        self._views.clear()
+        self._close_views()
         if self._own_application is not None:
             self._own_application.close()
