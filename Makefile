@@ -94,8 +94,9 @@ system-deps:
 	  echo "adding the system user postgres"; useradd --system --home-dir /var/lib/postgresql postgres; \
 	fi
 
-# Two xdist workers (each test opens its own store and read models: about 30
-# PostgreSQL connections, so two stay under the default 100); the fuzzing module runs on its
+# Two xdist workers (each test opens its own store and read models: an application pool and
+# one pool the read models share, up to 5 connections each, and one listening; so two stay far
+# under PostgreSQL's default 100); the fuzzing module runs on its
 # own, in one process, as schemathesis needs (exit code 5: PYTEST_ARGS selected none of it).
 FUZZ := tests/api/test_no_server_errors.py
 # The benchmark's smoke run (PostgreSQL only: deselected on the embedded store) starts its own

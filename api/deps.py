@@ -18,8 +18,9 @@ from ecpsc.services import Services
 _bearer = HTTPBearer(auto_error=False, description="Bearer token of a staff user")
 
 
-def get_services(request: Request) -> Services:
-    """The services built by the lifespan handler."""
+async def get_services(request: Request) -> Services:
+    """The services built by the lifespan handler (async: FastAPI would run a plain function
+    in its thread pool, a hop costing more than the whole lookup of the attribute)."""
     services: Services = request.app.state.services
     return services
 
@@ -27,7 +28,7 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_backoffice(services: ServicesDep) -> BackOffice:
+async def get_backoffice(services: ServicesDep) -> BackOffice:
     """The back office application."""
     return services.backoffice
 

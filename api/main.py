@@ -97,57 +97,10 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
             app.state.metrics_broker = make_broker(settings)
         return app.state.metrics_broker
 
-    def authenticate(scope: Any, token: str) -> Any:
-        """The actor of a bearer token, for the body limits' check before the body."""
-        return actor_of_token(scope["app"].state.services, token)
-
-    install_error_handlers(app)
-    app.add_middleware(
-        BodyLimits,
-        authenticate=authenticate,
-        command_bytes=settings.max_command_bytes,
-        upload_bytes=settings.max_upload_bytes,
-        form_upload_bytes=settings.max_form_upload_bytes,
-    )
-    app.add_middleware(SecurityHeaders)
-    install_observability(app, broker)
-    install_offline_docs(app, app.title)
-    install_page_handlers(app)
-    install_openapi_contract(app)
-    api = APIRouter(prefix=API_PREFIX)
-    for module in (
-        people,
-        documents,
-        watchlist,
-        applications,
-        rules,
-        audits,
-        corrective_actions,
-        decisions,
-        certificates,
-        register,
-        regulator,
-        reports,
-        sweeps,
-        compliance,
-        appeals,
-        organizations,
-        printed,
-        integrity,
-        retention,
-        calendar,
-    ):
-        api.include_router(module.router, dependencies=public if module is register else None)
-    app.include_router(api)
-    app.include_router(integrity.well_known)
-    app.include_router(verify.router, dependencies=public)
-    app.include_router(public_register.router, dependencies=public)
-    for router in page_routers():
-        app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
+    # The health routes come first: FastAPI tries routes in order, and probes and load
+    # balancers call them most (behind every router, /healthz cost ~0.3 ms of matching).
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         """Liveness: the process answers."""
         return {"status": "ok"}
 
@@ -187,5 +140,56 @@ def create_app(settings: Settings | None = None, *, run_projections: bool | None
                 "pdf_fonts": fonts,
             }
         )
+
+    def authenticate(scope: Any, token: str) -> Any:
+        """The actor of a bearer token, for the body limits' check before the body."""
+        return actor_of_token(scope["app"].state.services, token)
+
+    install_error_handlers(app)
+    app.add_middleware(
+        BodyLimits,
+        authenticate=authenticate,
+        command_bytes=settings.max_command_bytes,
+        upload_bytes=settings.max_upload_bytes,
+        form_upload_bytes=settings.max_form_upload_bytes,
+    )
+    app.add_middleware(SecurityHeaders)
+    install_observability(app, broker)
+    install_offline_docs(app, app.title)
+    install_page_handlers(app)
+    install_openapi_contract(app)
+    api = APIRouter(prefix=API_PREFIX)
+    # FastAPI tries the routes in order: the public register, the busiest, comes first (no
+    # other module's paths overlap /register/...).
+    for module in (
+        register,
+        people,
+        documents,
+        watchlist,
+        applications,
+        rules,
+        audits,
+        corrective_actions,
+        decisions,
+        certificates,
+        regulator,
+        reports,
+        sweeps,
+        compliance,
+        appeals,
+        organizations,
+        printed,
+        integrity,
+        retention,
+        calendar,
+    ):
+        api.include_router(module.router, dependencies=public if module is register else None)
+    app.include_router(api)
+    app.include_router(integrity.well_known)
+    app.include_router(verify.router, dependencies=public)
+    app.include_router(public_register.router, dependencies=public)
+    for router in page_routers():
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     return app

@@ -3,9 +3,11 @@
 Creates a database (`ecpsc_bench_<pid>`, dropped afterwards unless --keep) and fills it with
 `ecpsc demo-data`, or reuses one (`--database NAME --reuse`); then, side by side: append rates
 against raw inserts, the command over HTTP against the direct call, register catch-up and
-rebuild against a raw log read, register lookups and searches against /healthz, an
-organization's 1,000-event history, the daily sweep with ~1 % due, and the peak memory of the
-API, projector and worker processes. Prints a table and writes bench/results/<timestamp>.json.
+rebuild against a raw log read, /healthz and register lookups against a bare FastAPI app
+(lookups also on `ecpsc serve --workers 2`), searches against /healthz, an organization's
+1,000-event history, the daily sweep with ~1 % due, the peak memory of the API, projector and
+worker processes and their peak PostgreSQL connections. Prints a table and keeps the run's JSON as
+bench/results/<timestamp>-<commit>.json; `--compare A.json B.json` prints how two runs differ.
 """
 
 from __future__ import annotations
@@ -21,7 +23,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import append, catch_up, data, history, http_load, memory, register_load, report, sweep
+from bench import (
+    append,
+    catch_up,
+    compare,
+    data,
+    history,
+    http_load,
+    memory,
+    register_load,
+    report,
+    sweep,
+)
 from bench.processes import Redis, System
 from bench.report import Row
 from bench.timing import Outcome
@@ -63,7 +76,20 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=history.TARGET_EVENTS,
         help="events of the organization whose history is timed (default 1,000)",
     )
-    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="the directory each run's JSON is kept in, as <timestamp>-<commit>.json "
+        "(default bench/results, not committed)",
+    )
+    parser.add_argument(
+        "--compare",
+        nargs=2,
+        type=Path,
+        metavar=("A.json", "B.json"),
+        help="run nothing: print how every row of run B changed from run A",
+    )
     parser.add_argument(
         "--only",
         type=_measures,
@@ -223,9 +249,11 @@ class Run:
                 self.wait_for_projector()
             if "register" in only:
                 self.step("register lookups and searches")
+                system.start_http_references()
                 self.rows += register_load.measure(
-                    system.base_url, self.url, args.clients, args.seconds, self.warmup
-                )
+                    system.base_url, self.url, args.clients, args.seconds, self.warmup,
+                    bare_url=system.bare_url, workers_url=system.workers_url,
+                )  # fmt: skip
             if "history" in only:
                 self.step("an organization's history")
                 self.rows += history.measure(
@@ -247,7 +275,9 @@ class Run:
             redis.stop()
             backoffice.close()
             described["peak_connections"] = watch.stop()
+            described["peak_system_connections"] = watch.peak_system
             described["logs"] = str(self.work / "logs")
+        self.rows.append(watch.row())
         return described
 
     def finish(self) -> None:
@@ -259,6 +289,8 @@ class Run:
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark, print the table, write the JSON; 0 when every row has a figure."""
     args = _arguments(argv)
+    if args.compare:
+        return compare.main(*args.compare)
     run = Run(args)
     started = time.perf_counter()
     try:
@@ -274,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     met = [r.met for r in run.rows if r.met is not None]
     print(
         f"\n{sum(met)} of {len(met)} goals met · peak {described['peak_connections']} "
-        f"PostgreSQL connections · {described['seconds']} s · {path}"
+        f"PostgreSQL connections ({described['peak_system_connections']} of API, projector and "
+        f"worker) · {described['seconds']} s · {path}"
     )
     return 0 if all(not math.isnan(r.figure) for r in run.rows) else 1
 

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import psycopg
 
-from bench.processes import ECPSC
+from bench.processes import APP_NAMES, ECPSC
 from bench.report import Row
 
 GOAL_CERTIFICATES_PER_SECOND = 100_000 / 600
 """100,000 certificates in under 10 minutes."""
+CONNECTION_BUDGET = 50
+"""API + projector + worker hold fewer PostgreSQL connections than this at their peak."""
 
 
 def with_database(url: str, dbname: str) -> str:
@@ -99,10 +101,15 @@ def generate(url: str, certificates: int, today: str, logs: Path) -> Row:
 
 
 class ConnectionWatch:
-    """Samples how many server connections the run's databases hold, keeping the peak."""
+    """Samples how many server connections the run's databases hold, keeping the peak: of all
+    of them, and of the API, projector and worker together (by application_name)."""
 
     def __init__(self, admin_url: str, prefix: str) -> None:
         self.peak = 0
+        self.peak_system = 0
+        """API + projector + worker at one moment (the budget of issue 23: under 50)."""
+        self.peaks: dict[str, int] = {}
+        """Each process's own peak, by application_name."""
         self._stop = threading.Event()
         self._admin_url = admin_url
         self._prefix = prefix
@@ -110,14 +117,22 @@ class ConnectionWatch:
         self._thread.start()
 
     def _run(self) -> None:
+        system = {APP_NAMES[name] for name in ("api", "projector", "worker")}
         try:
             with psycopg.connect(self._admin_url, autocommit=True) as conn:
                 while not self._stop.wait(0.25):
-                    row = conn.execute(
-                        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname LIKE %s",
+                    rows = conn.execute(
+                        "SELECT application_name, COUNT(*) FROM pg_stat_activity"
+                        " WHERE datname LIKE %s GROUP BY application_name",
                         [self._prefix + "%"],
-                    ).fetchone()
-                    self.peak = max(self.peak, int(row[0]) if row else 0)
+                    ).fetchall()
+                    counts = {str(name): int(count) for name, count in rows}
+                    self.peak = max(self.peak, sum(counts.values()))
+                    self.peak_system = max(
+                        self.peak_system, sum(n for a, n in counts.items() if a in system)
+                    )
+                    for name, count in counts.items():
+                        self.peaks[name] = max(self.peaks.get(name, 0), count)
         except psycopg.Error:
             return
 
@@ -126,6 +141,24 @@ class ConnectionWatch:
         self._stop.set()
         self._thread.join(5)
         return self.peak
+
+    def row(self) -> Row:
+        """The peak of API + projector + worker beside the budget (after `stop`)."""
+        by_process = ", ".join(
+            f"{name.removeprefix('ecpsc-')} {count}"
+            for name, count in sorted(self.peaks.items())
+            if name.startswith("ecpsc-")
+        )
+        return Row(
+            "peak PostgreSQL connections: API + projector + worker",
+            float(self.peak_system),
+            "conn",
+            goal=float(CONNECTION_BUDGET),
+            goal_kind="<",
+            note=f"sampled every 0.25 s; each process's own peak: {by_process or 'none seen'}; "
+            f"the whole run, the bench's own and the 2-worker API included: {self.peak}",
+            extra={"whole_run": self.peak, "by_application_name": self.peaks},
+        )
 
 
 def settle(url: str, read_models: Sequence[str] | None = None, timeout: float = 900.0) -> float:

@@ -15,6 +15,8 @@ from bench.timing import Outcome
 from domain.backoffice import BackOffice
 
 TARGET_EVENTS = 1000
+AS_OF_GOAL_MS = 50.0
+"""p50 of the history as of a moment, 1,000 events (issue 23, goal 5)."""
 
 
 def busiest_certified(conninfo: str) -> tuple[str, int]:
@@ -111,7 +113,7 @@ def measure(
                 f"history of an organization ({len(items):,} ev), {label}",
                 outcome.median,
                 "ms",
-                goal=100.0,
+                goal=100.0 if label == "whole" else AS_OF_GOAL_MS,
                 goal_kind="<=",
                 note=f"p50 of {outcome.operations} sequential GETs; p99 "
                 f"{outcome.percentile(99):.0f} ms, max {max(outcome.latencies_ms):.0f} ms",

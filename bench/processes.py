@@ -15,6 +15,14 @@ from pathlib import Path
 import httpx
 
 ECPSC = str(Path(sys.executable).with_name("ecpsc"))
+ROOT = Path(__file__).resolve().parents[1]
+APP_NAMES = {
+    "api": "ecpsc-api",
+    "projector": "ecpsc-projector",
+    "worker": "ecpsc-worker",
+    "api-2-workers": "ecpsc-api-2-workers",
+}
+"""Each process's PostgreSQL application_name (PGAPPNAME): the connection watch counts by it."""
 
 
 def free_port() -> int:
@@ -79,7 +87,8 @@ def wait_until(predicate: object, what: str, process: Process, timeout: float = 
 
 
 class System:
-    """`ecpsc serve` (projections and daily jobs off), `ecpsc projector` and `ecpsc worker`."""
+    """`ecpsc serve` (projections and daily jobs off), `ecpsc projector` and `ecpsc worker`;
+    beside them `ecpsc serve --workers 2` and the bare FastAPI app of the HTTP baseline."""
 
     def __init__(self, env: dict[str, str], logs: Path, redis_url: str | None) -> None:
         self.env = env
@@ -87,10 +96,16 @@ class System:
         self.redis_url = redis_url
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        self.workers_url = f"http://127.0.0.1:{free_port()}"
+        self.bare_url = f"http://127.0.0.1:{free_port()}"
         self.processes: dict[str, Process] = {}
 
-    def _env(self, **extra: str) -> dict[str, str]:
+    def _env(self, name: str = "", **extra: str) -> dict[str, str]:
         env = {**os.environ, **self.env, "ECPSC_PROJECTIONS": "off", "ECPSC_DAILY_JOBS": "off"}
+        if name:
+            env["PGAPPNAME"] = APP_NAMES[name]
+        if name.startswith("api"):
+            env["ECPSC_LOG_FORMAT"] = "json"  # as served by default: JSON access lines
         env.pop("ECPSC_BROKER_URL", None)
         if self.redis_url:
             env["ECPSC_BROKER_URL"] = self.redis_url
@@ -104,7 +119,9 @@ class System:
         broker is at hand); wait for them."""
         self.logs.mkdir(parents=True, exist_ok=True)
         only = ["--only", ",".join(read_models)] if read_models else []
-        projector = Process("projector", [ECPSC, "projector", *only], self._env(), self.logs)
+        projector = Process(
+            "projector", [ECPSC, "projector", *only], self._env("projector"), self.logs
+        )
         self.processes["projector"] = projector
         wait_until(
             lambda: "projector running" in projector.log_path.read_text(errors="replace"),
@@ -114,7 +131,7 @@ class System:
         api = Process(
             "api",
             [ECPSC, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            self._env(),
+            self._env("api"),
             self.logs,
         )
         self.processes["api"] = api
@@ -128,7 +145,7 @@ class System:
             worker = Process(
                 "worker",
                 [ECPSC, "worker", "--no-schedule", "--threads", "2"],
-                self._env(**extra),
+                self._env("worker", **extra),
                 self.logs,
             )
             self.processes["worker"] = worker
@@ -136,6 +153,32 @@ class System:
                 lambda: "worker running" in worker.log_path.read_text(errors="replace"),
                 "the worker",
                 worker,
+            )
+
+    def start_http_references(self) -> None:
+        """Start `ecpsc serve --workers 2` and the bare FastAPI app; wait for both."""
+        port = self.workers_url.rsplit(":", 1)[1]
+        workers = Process(
+            "api-2-workers",
+            [ECPSC, "serve", "--workers", "2", "--host", "127.0.0.1", "--port", port],
+            self._env("api-2-workers"),
+            self.logs,
+        )
+        self.processes["api-2-workers"] = workers
+        bare_port = self.bare_url.rsplit(":", 1)[1]
+        bare = Process(
+            "bare-fastapi",
+            [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--app-dir", str(ROOT),
+             "--host", "127.0.0.1", "--port", bare_port, "--log-level", "warning"],
+            {**os.environ},
+            self.logs,
+        )  # fmt: skip
+        self.processes["bare-fastapi"] = bare
+        for process, url in ((workers, self.workers_url), (bare, self.bare_url)):
+            wait_until(
+                lambda url=url: httpx.get(f"{url}/healthz", timeout=2).status_code == 200,
+                process.name,
+                process,
             )
 
     def stop(self) -> None:

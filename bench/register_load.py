@@ -54,36 +54,93 @@ def _paths(data: dict[str, list[str]]) -> dict[str, Callable[[int], str]]:
     }
 
 
-def measure(base_url: str, conninfo: str, clients: int, seconds: float, warmup: float) -> list[Row]:
-    """Max rates with `clients` keep-alive threads, then p50/p99 paced at 70 % of each max."""
+HEALTHZ_GOAL = 0.8
+"""GET /healthz against the bare FastAPI app (issue 23, goal 2)."""
+LOOKUP_GOAL = 0.6
+"""A register lookup against the bare FastAPI app (issue 23, goal 2)."""
+
+
+def measure(
+    base_url: str,
+    conninfo: str,
+    clients: int,
+    seconds: float,
+    warmup: float,
+    bare_url: str | None = None,
+    workers_url: str | None = None,
+) -> list[Row]:
+    """The bare app's and /healthz's max rates; max rates of lookups and searches with
+    `clients` keep-alive threads, then p50/p99 paced at 70 % of each max; lookups again on
+    `ecpsc serve --workers 2` (at `workers_url`)."""
     data = samples(conninfo)
+    rows = []
+    bare = None
+    if bare_url is not None:
+        bare = closed_loop(
+            request_worker(bare_url, lambda _i: "/healthz"), clients, seconds, warmup
+        )
+        rows.append(
+            Row(
+                f"bare FastAPI app, own uvicorn process: max rate, {clients} clients",
+                bare.rate,
+                "req/s",
+                note=f"baseline of the HTTP rows: a constant from an app without routes, "
+                f"middleware or logs (client included); p50 {bare.median:.1f} ms",
+                extra={"p50_ms": bare.median, "errors": bare.errors},
+            )
+        )
     health = closed_loop(request_worker(base_url, lambda _i: "/healthz"), clients, seconds, warmup)
-    rows = [
+    rows.append(
         Row(
             f"GET /healthz: max rate, {clients} clients",
             health.rate,
             "req/s",
-            note=f"information: the trivial endpoint's ceiling on this machine (client "
-            f"included); p50 {health.median:.1f} ms",
+            bare.rate if bare else None,
+            "req/s",
+            HEALTHZ_GOAL if bare else None,
+            "ratio>=" if bare else "",
+            note=f"baseline: the bare FastAPI app; p50 {health.median:.1f} ms (request ids, "
+            "metrics and JSON access logs on)",
             extra={"p50_ms": health.median, "errors": health.errors},
         )
-    ]
+    )
     for label, path_for in _paths(data).items():
         peak = closed_loop(request_worker(base_url, path_for), clients, seconds, warmup)
+        lookup = label == "lookup by number" and bare is not None
+        baseline = bare.rate if lookup and bare is not None else health.rate
         rows.append(
             Row(
                 f"register {label}: max rate",
                 peak.rate,
                 "req/s",
-                health.rate,
+                baseline,
                 "req/s",
-                0.4,
+                LOOKUP_GOAL if lookup else 0.4,
                 "ratio>=",
-                note=f"baseline: /healthz; p50 {peak.median:.1f} ms at max"
+                note=f"baseline: {'the bare FastAPI app' if lookup else '/healthz'}; "
+                f"{peak.rate / health.rate if health.rate else 0:.2f} of /healthz; "
+                f"p50 {peak.median:.1f} ms at max"
                 + (f"; {peak.errors} errors: {peak.first_error}" if peak.errors else ""),
-                extra={"p50_ms": peak.median, "p99_ms": peak.percentile(99), "errors": peak.errors},
+                extra={"p50_ms": peak.median, "p99_ms": peak.percentile(99), "errors": peak.errors,
+                       "healthz_req_s": health.rate},
             )
         )
+        if label == "lookup by number" and workers_url is not None:
+            two = closed_loop(request_worker(workers_url, path_for), clients, seconds, warmup)
+            rows.append(
+                Row(
+                    "register lookup by number, serve --workers 2: max rate",
+                    two.rate,
+                    "req/s",
+                    peak.rate,
+                    "req/s",
+                    note=f"baseline: the same lookups on one process; p50 {two.median:.1f} ms"
+                    + (f"; {two.errors} errors: {two.first_error}" if two.errors else ""),
+                    extra={
+                        "p50_ms": two.median, "p99_ms": two.percentile(99), "errors": two.errors
+                    },
+                )
+            )
         rate = max(peak.rate * LOAD_FRACTION, 1.0)
         paced = open_loop(request_worker(base_url, path_for), clients, rate, seconds)
         common = {

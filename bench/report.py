@@ -192,13 +192,20 @@ def table(rows: list[Row]) -> list[str]:
 
 
 def write_json(run: dict[str, Any], rows: list[Row], directory: Path) -> Path:
-    """bench/results/<timestamp>.json with the run and every row."""
+    """bench/results/<timestamp>-<commit>.json with the run and every row (`-changed` after the
+    commit when the working tree had uncommitted changes); every run keeps its own file, for
+    `python -m bench --compare`."""
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = directory / f"{stamp}.json"
+    software = run.get("software") or {}
+    commit = str(software.get("commit") or "unknown")
+    if software.get("working_tree_changed"):
+        commit += "-changed"
+    name = f"{stamp}-{commit}"
+    path = directory / f"{name}.json"
     suffix = 1
     while path.exists():
-        path = directory / f"{stamp}-{suffix}.json"
+        path = directory / f"{name}-{suffix}.json"
         suffix += 1
     path.write_text(
         json.dumps({**run, "rows": [r.as_json() for r in rows]}, ensure_ascii=False, indent=2)

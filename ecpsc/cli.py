@@ -6,6 +6,7 @@ import contextlib
 import signal
 import threading
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -19,22 +20,78 @@ cli = typer.Typer(
 )
 
 
+def several_workers_problem(settings: Settings) -> str | None:
+    """Why `ecpsc serve --workers N` (N > 1) cannot run with these settings, or None.
+
+    Each worker process runs the whole app; the read models and the daily jobs must run once,
+    not once a worker (two runners of one read model fight over its tracking record), so they
+    run beside the workers: `ecpsc projector`, and `ecpsc worker` or `ecpsc sweep`.
+    """
+    on = [
+        name
+        for name, running in (
+            ("ECPSC_PROJECTIONS", settings.projections),
+            ("ECPSC_DAILY_JOBS", settings.daily_jobs),
+        )
+        if running
+    ]
+    if not on:
+        return None
+    return (
+        f"多个工作进程各自运行整个应用：请设置 {'、'.join(f'{n}=off' for n in on)}，"
+        "并另行运行 `ecpsc projector`（读模型）和 `ecpsc worker` 或 `ecpsc sweep`（每日任务）"
+        f" / several workers each run the whole app: set {' and '.join(f'{n}=off' for n in on)}"
+        " and run `ecpsc projector` (the read models) and `ecpsc worker` or `ecpsc sweep`"
+        " (the daily jobs) beside them"
+    )
+
+
+def served_app() -> Any:
+    """The app of one `ecpsc serve --workers N` process (uvicorn imports this factory in each
+    worker it starts, so each configures its own logging)."""
+    from api.main import create_app
+
+    settings = Settings()
+    configure_logging(fmt=settings.log_format)
+    return create_app(settings)
+
+
 @cli.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     port: int = typer.Option(8000, help="port to listen on"),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        help="uvicorn worker processes sharing the port; more than one needs "
+        "ECPSC_PROJECTIONS=off and ECPSC_DAILY_JOBS=off (`ecpsc projector` runs beside them)",
+    ),
 ) -> None:
-    """Run the HTTP API with the projections in the same process (the embedded default)."""
+    """Run the HTTP API with the projections in the same process (the embedded default), or in
+    `--workers N` processes beside a projector."""
     import uvicorn
-
-    from api.main import create_app
 
     settings = Settings()
     configure_logging(fmt=settings.log_format)
     from ecpsc.signing import signing_key
 
-    signer = signing_key(settings)  # generated on first start (embedded default)
+    # generated on first start (embedded default), once, before any worker process starts
+    signer = signing_key(settings)
     typer.echo(f"signing key {signer.key_id} from {signer.source}")
+    if workers > 1:
+        problem = several_workers_problem(settings)
+        if problem is not None:
+            raise typer.BadParameter(problem, param_hint="--workers")
+        # uvicorn's own supervisor: it starts the workers, restarts one that dies, and stops
+        # them all on SIGTERM or Ctrl-C.
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.run(
+                "ecpsc.cli:served_app", factory=True, workers=workers, host=host, port=port,
+                log_level="info", log_config=None,
+            )  # fmt: skip
+        return
+    from api.main import create_app
+
     # uvicorn re-raises Ctrl-C after shutting the app down cleanly; no traceback is needed.
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(

@@ -1235,8 +1235,8 @@ class ProjectorProcesses:
     """`ecpsc projector` processes, one per group of read models, following the store."""
 
     def __init__(self, settings: Settings, only: Collection[str] | None = None) -> None:
-        # A runner holds a connection to listen, one to pull and one to write; one more each
-        # for a burst is enough, and keeps a run within PostgreSQL's 100 connections.
+        # A process's runners pull through one application pool (one connection and one
+        # more for a burst is enough) and write through the read models' shared pool.
         self._env = {
             **os.environ,
             **settings_env(settings),

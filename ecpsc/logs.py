@@ -20,10 +20,24 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys
 class JsonFormatter(logging.Formatter):
     """A log record as one line of JSON: time, level, logger, message, request id, extras."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._second = -1
+        self._second_text = ""
+
+    def _timestamp(self, created: float) -> str:
+        """ISO 8601 in UTC to the millisecond; the part up to the second is kept a second
+        (every access log line formats one: the datetime round trip cost a few µs each)."""
+        second = int(created)
+        if second != self._second:
+            self._second_text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        return f"{self._second_text}.{int((created - second) * 1000):03d}+00:00"
+
     def format(self, record: logging.LogRecord) -> str:
         """The record as JSON."""
         line: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": self._timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -48,6 +62,9 @@ def configure_logging(level: int = logging.INFO, fmt: str = "json") -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
+    # Neither format shows threads or processes; not looking them up for every record saves
+    # a few µs a line (one access line a request).
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "dramatiq"):
         logging.getLogger(name).handlers[:] = []

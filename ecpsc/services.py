@@ -22,7 +22,10 @@ class Services:
     def __init__(self, settings: Settings, *, run_projections: bool) -> None:
         self.settings = settings
         self.backoffice: BackOffice = open_backoffice(settings)
-        self.read_models = ReadModels(eventsourcing_env(settings), postgres=settings.is_postgres)
+        # The runners follow this process's application: its pool serves their reads too.
+        self.read_models = ReadModels(
+            eventsourcing_env(settings), postgres=settings.is_postgres, application=self.backoffice
+        )
         if run_projections:
             self.read_models.run()
         self.documents: DocumentStore = (

@@ -42,9 +42,16 @@ class Settings(BaseSettings):
     projections: bool = True
     """Run the projections in this process (off when a separate `ecpsc projector` runs them)."""
     postgres_pool_size: int = 1
-    """Connections each PostgreSQL pool keeps (the application's, each read model's)."""
-    postgres_max_overflow: int = 9
-    """Connections each PostgreSQL pool may open beyond those it keeps, under load."""
+    """Connections the application's PostgreSQL pool keeps (commands, history, documents)."""
+    postgres_max_overflow: int = 4
+    """Connections the application's pool may open beyond those it keeps, under load."""
+    postgres_read_pool_size: int = 1
+    """Connections the pool every read model of a process shares keeps."""
+    postgres_read_max_overflow: int = 4
+    """Connections the read models' pool may open beyond those it keeps, under load."""
+    read_database_url: str | None = None
+    """`postgresql://…` of a streaming replica of the database: processes that do not run the
+    projections read the read models (the public register, lists, searches) there."""
     postgres_connect_timeout: int = 5
     """Seconds a store call waits for a PostgreSQL connection before it counts as failed."""
     token_lifetime_days: int = 365
@@ -133,11 +140,24 @@ class Settings(BaseSettings):
     @cached_property
     def postgres(self) -> dict[str, str]:
         """Connection parameters of the PostgreSQL URL."""
-        parsed = urlparse(self.database_url)
-        return {
-            "dbname": unquote(parsed.path.lstrip("/")) or "ecpsc",
-            "host": parsed.hostname or "127.0.0.1",
-            "port": str(parsed.port or 5432),
-            "user": unquote(parsed.username or "postgres"),
-            "password": unquote(parsed.password or ""),
-        }
+        return _postgres_parameters(self.database_url)
+
+    @property
+    def read_postgres(self) -> dict[str, str] | None:
+        """Connection parameters of the replica's URL, when one is set (not cached: a
+        `model_copy(update=...)` copies cached values)."""
+        if not self.read_database_url:
+            return None
+        return _postgres_parameters(self.read_database_url)
+
+
+def _postgres_parameters(url: str) -> dict[str, str]:
+    """A PostgreSQL URL's connection parameters."""
+    parsed = urlparse(url)
+    return {
+        "dbname": unquote(parsed.path.lstrip("/")) or "ecpsc",
+        "host": parsed.hostname or "127.0.0.1",
+        "port": str(parsed.port or 5432),
+        "user": unquote(parsed.username or "postgres"),
+        "password": unquote(parsed.password or ""),
+    }

@@ -20,6 +20,8 @@ POSTGRES_RECORDER_TOPIC = "ecpsc.chain:ChainedPostgresApplicationRecorder"
 """The library's recorders, writing each event's link of the hash chain in its transaction."""
 MAPPER_TOPIC = "ecpsc.disposal:TombstoneMapper"
 """The library's mapper, reading the tombstone of a disposed event (10.2)."""
+READ_POOL = "read_models"
+"""The name of the pool a process's read models share: READ_MODELS_POSTGRES_* in the env."""
 
 
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
@@ -33,16 +35,21 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_PORT": pg["port"],
             "POSTGRES_USER": pg["user"],
             "POSTGRES_PASSWORD": pg["password"],
-            # Pools keep one connection and grow on demand: one process holds several (the
-            # application, each projection's runner and view), and idle ones add up.
+            # A process holds two pools, each keeping one connection and growing on demand:
+            # the application's and the one its read models share (plus one connection
+            # LISTENing where it runs projections), so API, projector and worker processes
+            # stay well within PostgreSQL's default 100 connections.
             "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
             "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
+            f"{READ_POOL.upper()}_POSTGRES_POOL_SIZE": str(settings.postgres_read_pool_size),
+            f"{READ_POOL.upper()}_POSTGRES_MAX_OVERFLOW": str(settings.postgres_read_max_overflow),
             # A store that is down fails a request within seconds (503), never hangs it.
             "POSTGRES_CONNECT_TIMEOUT": str(settings.postgres_connect_timeout),
             "POSTGRES_CONN_MAX_AGE": "600",
             "POSTGRES_PRE_PING": "y",
             "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
             "MAPPER_TOPIC": MAPPER_TOPIC,
+            **replica_env(settings),
         }
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +65,21 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         name = projection.projection_class.name
         env[f"{name.upper()}_SQLITE_DBNAME"] = str(path.with_name(f"{path.stem}.{name}.sqlite"))
     return env
+
+
+REPLICA_PREFIX = "REPLICA_"
+"""Keys of the replica's connection parameters in the env (REPLICA_POSTGRES_HOST, …)."""
+
+
+def replica_env(settings: Settings) -> dict[str, str]:
+    """The replica's connection parameters, for read models read where none run (or none)."""
+    replica = settings.read_postgres
+    if replica is None:
+        return {}
+    return {
+        f"{REPLICA_PREFIX}POSTGRES_{key.upper()}": value
+        for key, value in replica.items()
+    }
 
 
 APPEND_ONLY_PG = """

@@ -205,7 +205,9 @@ class PostgresView(ViewQueries, PostgresTrackingRecorder):
             with self._own_cursor(self._batch.cursor) as curs:
                 curs.execute(_pg(sql), params)
                 return [dict(row) for row in curs.fetchall()]
-        with self.datastore.transaction(commit=False) as curs:
+        # One statement on an autocommit connection: no BEGIN and ROLLBACK around it (two
+        # round trips of the four a register lookup made).
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(_pg(sql), params)
             return [dict(row) for row in curs.fetchall()]
 

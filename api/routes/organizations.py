@@ -65,14 +65,15 @@ def history(
 ) -> Any:
     """Every event about the organization across its applications, audits, findings,
     decisions, certificates and appeals, oldest first, each with recorded_at, business_date,
-    type, actor (id and name) and data; `as_of` cuts it at that moment and adds, to each
-    event, the state of its record as of then, rebuilt from the events."""
+    type, actor (id and name) and data; `as_of` cuts it at that moment, adds to each event its
+    record's version then (record_version) and, once per record, on its last event up to the
+    moment, the record's state then (record_state), rebuilt from the events."""
     _known(uscc)
     services.settle()
     events = organization_history(services, uscc, moment(as_of))
     try:
-        # Written here, byte for byte as the response model would write it, so that a record's
-        # state shown beside each of its events is written once, not once per event.
+        # Written here, byte for byte as the response model would write it, without validating
+        # a thousand plain dicts against `dict[str, Any]` first.
         return Response(history_json(events), media_type="application/json")
     except (TypeError, ValueError):
         return events  # a value plain JSON cannot hold: the response model writes it

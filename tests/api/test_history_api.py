@@ -130,7 +130,9 @@ def test_history_is_for_compliance_officers_and_checks_its_input(office: Lifecyc
 
 def _event_by_event(services: Any, uscc: str, as_of: datetime | None) -> list[dict[str, Any]]:
     """The history as it was first written — each event read on its own, each record rebuilt
-    with `BackOffice.as_of` — kept as the answer a faster reading must give byte for byte."""
+    with `BackOffice.as_of` — kept as the answer a faster reading must give byte for byte
+    (as of a moment: every event with its record's version then, and the record's state once,
+    on its last event up to the moment)."""
     names = ActorNames(services)
     backoffice = services.backoffice
     events = []
@@ -141,10 +143,12 @@ def _event_by_event(services: Any, uscc: str, as_of: datetime | None) -> list[di
         events.append(event_record(e, names))
     if as_of is not None:
         states = {r["id"]: r for r in _records_one_by_one(services, uscc, as_of)}
-        for record in events:
+        for n, record in enumerate(events):
             state = states.get(record["aggregate_id"])
-            record["record_state"] = None if state is None else state["state"]
             record["record_version"] = None if state is None else state["version"]
+            later = [e for e in events[n + 1 :] if e["aggregate_id"] == record["aggregate_id"]]
+            if not later:
+                record["record_state"] = None if state is None else state["state"]
     return events
 
 
@@ -243,3 +247,41 @@ def test_history_and_records_answer_byte_for_byte_as_read_event_by_event(
             assert cut is not None
             expected = _records_one_by_one(services, code, cut)
             assert response.content == JSONResponse(jsonable_encoder(expected)).body, as_of
+
+
+def test_as_of_gives_each_record_s_state_once_not_beside_every_event(
+    office: LifecycleOffice,
+) -> None:
+    """Given a certified organization listed on and taken off a watchlist six times, when its
+    history is read as of its last event, then every event carries its record's version then,
+    each record's state appears once, on its last event (the watchlist entry's reads it off the
+    list, its periods all there) and is written out once in the answer (beside every event, a
+    state growing with its events made the answer grow with their square)."""
+    code = uscc(906)
+    office.certificate(code, "2026-06-15")
+    source = "北京市市场监督管理局 京市监责〔2026〕12号"
+    for _ in range(6):
+        body = {"uscc": code, "list": "business_suspension_order", "source": source,
+                "listed_on": "2026-11-03"}  # fmt: skip
+        assert office.post("/watchlist", body, office.intake).status_code in (200, 201)
+        body = {"source": source, "delisted_on": "2026-11-03"}
+        assert office.post(f"/watchlist/{code}/delisting", body, office.intake).status_code == 200
+    whole = office.client.get(f"{API}/organizations/{code}/history", headers=office.compliance)
+    last = whole.json()[-1]["recorded_at"]
+    then = office.client.get(
+        f"{API}/organizations/{code}/history", params={"as_of": last}, headers=office.compliance
+    )
+    events = then.json()
+    assert len(events) == len(whole.json())
+    assert all(isinstance(e["record_version"], int) for e in events)
+    with_state = [e for e in events if "record_state" in e]
+    assert len(with_state) == len({e["aggregate_id"] for e in events})
+    for e in with_state:
+        assert e is [x for x in events if x["aggregate_id"] == e["aggregate_id"]][-1]
+        assert e["record_version"] == e["version"]
+    entry = next(e for e in with_state if e["type"].startswith("WatchlistEntry."))
+    assert entry["type"] == "WatchlistEntry.Delisted"
+    assert len(entry["record_state"]["periods"]) == 6
+    assert all(p["delisted_on"] == "2026-11-03" for p in entry["record_state"]["periods"])
+    # The entry's state is written out once in the whole answer (before: once per event).
+    assert then.content.count(b'"periods":') == 1

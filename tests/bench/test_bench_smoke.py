@@ -23,8 +23,10 @@ EXPECTED = (
     "append: raw INSERT+COMMIT with EXCLUSIVE lock, 8 w",
     "command over HTTP: POST /watchlist, 1 client",
     "command over HTTP: POST /watchlist, 8 client",
+    "bare FastAPI app, own uvicorn process: max rate",
     "GET /healthz: max rate",
     "register lookup by number: max rate",
+    "register lookup by number, serve --workers 2: max rate",
     "register lookup by number: p50",
     "register lookup by number: p99",
     "register search, 2-character name: max rate",
@@ -38,6 +40,7 @@ EXPECTED = (
     "peak RSS: api process",
     "peak RSS: projector process",
     "peak RSS: worker process",
+    "peak PostgreSQL connections: API + projector + worker",
 )
 
 
