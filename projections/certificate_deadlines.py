@@ -175,12 +175,15 @@ class CertificateDeadlinesProjection(Projection[DeadlineQueries]):
             surveillance_due=_day(e.next_surveillance_due),
         )
 
-    @process_event.register
-    def _suspended(self, e: Certificate.Suspended, tracking: Tracking) -> None:
+    @process_event.register(Certificate.Suspended)
+    @process_event.register(Certificate.Reinstated)
+    @process_event.register(Certificate.Rescinded)
+    def _restated(self, e: Any, tracking: Tracking) -> None:
+        # the certificate's standing after the event, by business dates (rules.md §12)
         self._update(
             e,
             tracking,
-            e.effective_on,
+            e.decided_on if isinstance(e, Certificate.Rescinded) else e.effective_on,
             status=e.status_after,
             suspended_until=_day(e.suspended_until_after),
         )
@@ -188,26 +191,6 @@ class CertificateDeadlinesProjection(Projection[DeadlineQueries]):
     @process_event.register
     def _extended(self, e: Certificate.SuspensionExtended, tracking: Tracking) -> None:
         self._update(e, tracking, suspended_until=_day(e.suspended_until))
-
-    @process_event.register
-    def _reinstated(self, e: Certificate.Reinstated, tracking: Tracking) -> None:
-        self._update(
-            e,
-            tracking,
-            e.effective_on,
-            status=e.status_after,
-            suspended_until=_day(e.suspended_until_after),
-        )
-
-    @process_event.register
-    def _rescinded(self, e: Certificate.Rescinded, tracking: Tracking) -> None:
-        self._update(
-            e,
-            tracking,
-            e.decided_on,
-            status=e.status_after,
-            suspended_until=_day(e.suspended_until_after),
-        )
 
     @process_event.register
     def _swept(self, e: SweepJournal.DaySwept, tracking: Tracking) -> None:
