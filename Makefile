@@ -135,5 +135,5 @@ distclean: clean
 	rm -rf $(VENV)
 
 # The public pages at phone size for README, from a throwaway store filled through the API.
-screenshots-pages: $(STAMP) system-deps
+screenshots-pages: $(TEST_STAMP) system-deps
 	$(VPY) -m tests.browser.page_screenshots docs/screenshots
