@@ -557,8 +557,9 @@ class Certificate(Aggregate):
                 code="suspension_too_long",
                 clause="ZPIC-WF-20 7.2.2",
             )
-        self._require_on(effective_on, "valid", action=("暂停", "suspended"))
+        # the more precise refusal first: after an unresolved suspension, withdrawal is owed
         self._refuse_ended_unresolved(effective_on, ("暂停", "suspended"))
+        self._require_on(effective_on, "valid", action=("暂停", "suspended"))
         suspended_until = period_last_day(effective_on, months)
         later = next(
             (
