@@ -436,16 +436,8 @@ class Certificate(Aggregate):
             )
             if period is None or not period.overdue_on(s["effective_on"]):
                 done = [d for d in self.surveillances if named is None or d <= named]
-                found.append(
-                    {
-                        "action": "suspension",
-                        "action_effective_on": s["effective_on"],
-                        "reason": s["reason"],
-                        "missed_due_on": named,
-                        "contradicted_by": "surveillance_on_time",
-                        "fact_on": max(done) if done else None,
-                    }
-                )
+                on_time = max(done) if done else None
+                found.append(self._found("suspension", s, "surveillance_on_time", on_time))
         ended = {
             s["suspended_until"] + timedelta(days=1): s for s in self._live_suspensions()
         }
@@ -459,18 +451,8 @@ class Certificate(Aggregate):
                 continue
             suspension = ended.get(w["effective_on"])
             if suspension is None or suspension.get("reinstated_on") is not None:
-                found.append(
-                    {
-                        "action": "withdrawal",
-                        "action_effective_on": w["effective_on"],
-                        "reason": w["reason"],
-                        "missed_due_on": None,
-                        "contradicted_by": "suspension_lifted",
-                        "fact_on": None
-                        if suspension is None
-                        else suspension.get("reinstated_on"),
-                    }
-                )
+                lifted = None if suspension is None else suspension.get("reinstated_on")
+                found.append(self._found("withdrawal", w, "suspension_lifted", lifted))
         return found
 
     @staticmethod
@@ -660,15 +642,21 @@ class Certificate(Aggregate):
         )
         self._restate()
 
-    def _after(self, change: Callable[[Certificate], None]) -> dict[str, Any]:
-        """The status the certificate will be in once a change is applied (for the event)."""
+    def _after(
+        self, change: Callable[[Certificate], None], withdrawn: bool = False
+    ) -> dict[str, Any]:
+        """The status the certificate will be in once a change is applied (for the event);
+        with `withdrawn`, its withdrawal date then too."""
         shadow = copy.deepcopy(self)
         change(shadow)
-        return {
+        after = {
             "status_after": shadow.status,
             "suspended_from_after": shadow.suspended_from,
             "suspended_until_after": shadow.suspended_until,
         }
+        if withdrawn:
+            after["withdrawn_on_after"] = shadow.withdrawn_on
+        return after
 
     def extend_suspension(self, months: int, by: str) -> None:
         """Extend the suspension; the whole stays within 6 months (7.2.2)."""
@@ -829,7 +817,9 @@ class Certificate(Aggregate):
         self._restate()
 
     @staticmethod
-    def _found(action: str, record: dict[str, Any], by: str, fact_on: date) -> dict[str, Any]:
+    def _found(
+        action: str, record: dict[str, Any], by: str, fact_on: date | None
+    ) -> dict[str, Any]:
         return {
             "action": action,
             "action_effective_on": record["effective_on"],
@@ -894,12 +884,11 @@ class Certificate(Aggregate):
                 clause="ZPIC-WF-20 10",
             )
         ensure_not_before("decided_on", decided_on, "action_effective_on", action_effective_on)
-        after = self._after(lambda c: c._rescind(action, action_effective_on, decided_on))
-        shadow = copy.deepcopy(self)
-        shadow._rescind(action, action_effective_on, decided_on)
+        after = self._after(
+            lambda c: c._rescind(action, action_effective_on, decided_on), withdrawn=True
+        )
         self._rescinded(
             **after,
-            withdrawn_on_after=shadow.withdrawn_on,
             expires_on=self.expires_on,
             action=action,
             action_effective_on=action_effective_on,
